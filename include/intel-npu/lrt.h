@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LeonRT control core as this project models it: an RV32IM hart with
+ * machine-mode CSRs (the silicon core is a SPARC LEON; docs/deviations.md),
+ * and its private view of the NPU.
+ *
+ * None of this is host-visible and none of it is documented publicly for the
+ * real chip: it is the model's own design, described in docs/lrt-core.md.
+ * The host sees the core only through LEON_RT_VEC, LOADING_ADDRESS_LO, the
+ * IPC FIFOs, the doorbells, the watchdog registers and the DSU registers.
+ *
+ * Core address map (32-bit addresses):
+ *   0x10000000 - 0x1000FFFF  peripheral block below (not translated)
+ *   0x20000000 - 0x2001FFFF  tightly coupled RAM (TCM), 128 KiB, not
+ *                            translated, cleared by IP reset
+ *   anything else            NPU virtual address, translated by the NPU MMU
+ *                            as StreamID 0 (TBU0), SubstreamID 0
+ */
+#ifndef INTEL_NPU_LRT_H
+#define INTEL_NPU_LRT_H
+
+#include "bits.h"
+
+#define NPU_LRT_PERIPH_BASE        0x10000000u
+#define NPU_LRT_PERIPH_SIZE        0x00010000u
+#define NPU_LRT_TCM_BASE           0x20000000u
+#define NPU_LRT_TCM_SIZE           0x00020000u
+
+/* Identification */
+#define NPU_LRT_ID                 0x000u /* RO: NPU_LRT_ID_VALUE */
+#define   NPU_LRT_ID_VALUE           0x4C525433u /* "3TRL": LeonRT model, 37xx */
+#define NPU_LRT_IPUS               0x004u /* RO: instructions per virtual µs */
+#define NPU_LRT_PCI_DEVICE         0x008u /* RO: [15:0] PCI device id, [23:16] revision */
+
+/* Debug console: each byte written is appended to the console line. */
+#define NPU_LRT_CONSOLE_TX         0x010u /* WO */
+/* Halt: the core stops; code 0 is a clean halt, anything else error mode.
+ * The code is reported in DSU_TRAP_REG.HALT_CODE (regs_ip.h). */
+#define NPU_LRT_HALT               0x014u /* WO */
+#define   NPU_LRT_HALT_CODE          NPU_GENMASK(7, 0)
+/* Halt codes of this project's firmware (sim-firmware/README.md). The host
+ * reads them back from DSU_TRAP_REG.HALT_CODE; a halted firmware leaves its
+ * watchdog running, so a halt after boot also ends in the WDT interrupt. */
+#define   NPU_LRT_HALT_CLEAN             0x00u /* orderly stop (unused today) */
+#define   NPU_LRT_HALT_FATAL_TRAP        0x01u /* unexpected exception; see the log */
+#define   NPU_LRT_HALT_DOUBLE_FAULT      0x02u /* trap while handling a fatal trap */
+#define   NPU_LRT_HALT_BAD_BOOT_PARAMS   0x10u /* boot params magic != 0x10000 */
+#define   NPU_LRT_HALT_BAD_IPC_AREAS     0x11u /* IPC header/payload areas unusable */
+#define   NPU_LRT_HALT_BAD_WARM_BOOT     0x12u /* warm entry without a prior cold boot */
+
+/* Host->firmware FIFO (filled by writes to CPU_SS_TIM_IPC_FIFO) */
+#define NPU_LRT_INBOX_DATA         0x020u /* RO: pop; 0xFFFFFFFF when empty */
+#define NPU_LRT_INBOX_STAT         0x024u /* RO, OVERFLOW is W1C */
+/* Firmware->host FIFO (drained by reads of HOST_SS_TIM_IPC_FIFO_ATM) */
+#define NPU_LRT_OUTBOX_DATA        0x030u /* WO: push; dropped if FULL */
+#define NPU_LRT_OUTBOX_STAT        0x034u /* RO, OVERFLOW is W1C */
+#define   NPU_LRT_FIFO_STAT_LEVEL    NPU_GENMASK(7, 0)
+#define   NPU_LRT_FIFO_STAT_FULL     NPU_BIT(8)
+#define   NPU_LRT_FIFO_STAT_EMPTY    NPU_BIT(9)
+#define   NPU_LRT_FIFO_STAT_OVERFLOW NPU_BIT(31) /* an entry was dropped */
+#define NPU_LRT_FIFO_DEPTH         64u
+
+/* Doorbells: one pending bit per doorbell, set by the host's write of 1 to
+ * CPU_SS_DOORBELL(n); the firmware clears them by writing 1s. */
+#define NPU_LRT_DB_PENDING(w)      (0x040u + 4u * (w)) /* w = 0..7, W1C */
+#define NPU_LRT_DB_SUMMARY         0x060u /* RO: bit w set when DB_PENDING(w) != 0 */
+
+/* Interrupt controller: level sources ANDed with ENABLE drive the core's
+ * machine external interrupt (mip.MEIP). */
+#define NPU_LRT_INTC_PENDING       0x080u /* RO: raw source levels */
+#define NPU_LRT_INTC_ENABLE        0x084u /* RW */
+#define   NPU_LRT_IRQ_INBOX          NPU_BIT(0) /* host->firmware FIFO not empty */
+#define   NPU_LRT_IRQ_DOORBELL       NPU_BIT(1) /* a doorbell is pending */
+#define   NPU_LRT_IRQ_OUTBOX_SPACE   NPU_BIT(2) /* firmware->host FIFO not full */
+#define   NPU_LRT_IRQ_ALL            NPU_GENMASK(2, 0)
+
+/* Timer: mtime is the 64-bit perf counter (38.4 MHz, the same count the host
+ * reads at CPU_SS_TIM_PERF_FREE_CNT); mtime >= mtimecmp raises mip.MTIP. */
+#define NPU_LRT_MTIME_LO           0x0A0u /* RO */
+#define NPU_LRT_MTIME_HI           0x0A4u /* RO */
+#define NPU_LRT_MTIMECMP_LO        0x0A8u /* RW, reset all ones */
+#define NPU_LRT_MTIMECMP_HI        0x0ACu /* RW, reset all ones */
+
+/* Watchdog: the same counter the host programs through CPU_SS_TIM_WATCHDOG /
+ * TIM_WDOG_EN (behind the TIM_SAFE key). Counts perf-clock ticks down while
+ * enabled; at zero it raises ICB CPU_INT_REDIRECT_0 ("WDT MSS") to the host
+ * and stops until reloaded. */
+#define NPU_LRT_WDT_LOAD           0x0C0u /* RW: write reloads (kicks) the counter */
+#define NPU_LRT_WDT_CTRL           0x0C4u /* RW */
+#define   NPU_LRT_WDT_CTRL_EN        NPU_BIT(0)
+#define NPU_LRT_WDT_COUNT          0x0C8u /* RO: ticks left */
+
+/* Machine-mode CSRs the core implements beyond the base set. */
+#define NPU_LRT_MCAUSE_INTERRUPT   0x80000000u
+
+#endif /* INTEL_NPU_LRT_H */
