@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt block (ICB) and the device's single MSI. hw-facts §1.3, §2.2,
+ * §3.4.
+ *
+ * Sources latch into ICB_STATUS_0/1 and are cleared by writing ones to
+ * ICB_CLEAR_0/1 (ivpu writes them as one 64-bit value or 32 bits at a
+ * time), except HOST_IPC_FIFO_INT which is level-sensitive: it reads 1
+ * while the firmware->host FIFO holds entries, so the host must drain the
+ * FIFO to make it drop (§5.1, ivpu_ipc_irq_handler). The interrupt line is
+ *   !GLOBAL_INT_MASK && (ICB status & enable || buttress stat & ~local mask)
+ * and an MSI is sent on each rising edge: in particular when the host
+ * unmasks globally while a source is still pending (§1.3).
+ */
+#include "npu_internal.h"
+
+void npu_icb_reset(struct npu *n)
+{
+	n->icb = (struct npu_icb){ 0 };
+}
+
+static uint32_t icb_status0(const struct npu *n)
+{
+	uint32_t v = n->icb.status[0] & ~NPU_ICB_0_HOST_IPC_FIFO;
+
+	if (n->to_host.level)
+		v |= NPU_ICB_0_HOST_IPC_FIFO;
+	return v;
+}
+
+void npu_icb_raise(struct npu *n, unsigned word, uint32_t bits)
+{
+	n->icb.status[word & 1] |= bits;
+	npu_irq_update(n);
+}
+
+void npu_irq_update(struct npu *n)
+{
+	uint64_t icb = ((uint64_t)(n->icb.status[1] & n->icb.enable[1]) << 32) |
+		       (icb_status0(n) & n->icb.enable[0]);
+	uint32_t btrs = npu_btrs_pending(n);
+	bool masked = n->btrs.global_mask & NPU_BTRS_GLOBAL_INT_MASK_MASKED;
+	bool line = !masked && (icb || btrs);
+
+	if (line == n->icb.line)
+		return;
+	n->icb.line = line;
+	npu_trace(n, NPU_TRACE_IRQ, "icb", line ? "assert" : "deassert", icb, btrs, masked, line);
+	if (line && n->bus_master) {
+		/* MSI is a posted memory write: without bus mastering the
+		 * function cannot send it. */
+		n->stats.msis++;
+		npu_trace(n, NPU_TRACE_MSI, "icb", "msi", n->stats.msis, 0, 0, 0);
+		n->host.msi_notify(n->opaque);
+	}
+}
+
+static uint64_t rd_status(struct npu *n, const struct npu_reg *r, unsigned idx)
+{
+	return r->offset == NPU_HOST_SS_ICB_STATUS_0 ? icb_status0(n) : n->icb.status[1];
+}
+
+static void wr_clear(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+{
+	unsigned word = r->offset == NPU_HOST_SS_ICB_CLEAR_0 ? 0 : 1;
+
+	n->icb.status[word] &= ~(uint32_t)v;
+	npu_irq_update(n);
+}
+
+static uint64_t rd_enable(struct npu *n, const struct npu_reg *r, unsigned idx)
+{
+	return n->icb.enable[r->offset == NPU_HOST_SS_ICB_ENABLE_0 ? 0 : 1];
+}
+
+static void wr_enable(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+{
+	unsigned word = r->offset == NPU_HOST_SS_ICB_ENABLE_0 ? 0 : 1;
+	uint32_t defined = word ? NPU_ICB_1_DEFINED : NPU_ICB_0_DEFINED;
+
+	if (v & ~(uint64_t)defined)
+		npu_guest_error(n, "%s: bits 0x%llx have no interrupt source", r->name,
+				(unsigned long long)(v & ~(uint64_t)defined));
+	n->icb.enable[word] = (uint32_t)v & defined;
+	npu_irq_update(n);
+}
+
+static const struct npu_reg icb_regs[] = {
+	REG_RO(NPU_HOST_SS_ICB_STATUS_0, "ICB_STATUS_0", rd_status),
+	REG_RO(NPU_HOST_SS_ICB_STATUS_1, "ICB_STATUS_1", rd_status),
+	REG_WO(NPU_HOST_SS_ICB_CLEAR_0, "ICB_CLEAR_0", wr_clear),
+	REG_WO(NPU_HOST_SS_ICB_CLEAR_1, "ICB_CLEAR_1", wr_clear),
+	REG_RW(NPU_HOST_SS_ICB_ENABLE_0, "ICB_ENABLE_0", rd_enable, wr_enable),
+	REG_RW(NPU_HOST_SS_ICB_ENABLE_1, "ICB_ENABLE_1", rd_enable, wr_enable),
+};
+
+const struct npu_reg_block npu_icb_block =
+	REG_BLOCK("ICB", NPU_BAR_REGV, 0x00010000, 0x1000, true, icb_regs);

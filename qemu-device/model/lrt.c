@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LeonRT control-core subsystem: an RV32IM hart (rv_core.c) with its
+ * private peripherals and RAM (include/intel-npu/lrt.h, docs/lrt-core.md),
+ * and the NPU MMU between it and host memory.
+ *
+ * Time: the core retires a fixed number of instructions per virtual
+ * microsecond (npu_config.lrt_ipus). It runs lazily: npu_lrt_sync() brings
+ * it up to the present before any host register access, and a time-slice
+ * event keeps it moving while it has work. In WFI it costs nothing: the
+ * instruction budget of the idle time is simply skipped. The same calls and
+ * clock readings therefore always produce the same execution.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npu_internal.h"
+#include "rv_core.h"
+
+/* Virtual time one slice covers while the core is busy. */
+#define LRT_SLICE_NS         20000u
+/* Most virtual time a single sync may execute; beyond it the core is
+ * declared throttled and the debt dropped (only possible when a real-time
+ * host cannot keep up; stepped hosts never get there). */
+#define LRT_MAX_DEBT_NS      5000000u
+#define LRT_CONSOLE_MAX      200
+
+struct npu_lrt {
+	struct npu *n;
+	struct rv_core *core;
+	bool started;            /* released from reset by LOADING_ADDRESS.DONE */
+	bool in_sync;            /* guards against re-entry through DMA callbacks */
+	uint64_t base_ns;        /* virtual time of the start */
+	uint64_t slots;          /* instruction slots consumed since start (run + idle) */
+	uint32_t intc_enable;
+	uint64_t mtimecmp;
+	uint32_t halt_code;
+	char console[LRT_CONSOLE_MAX + 1];
+	unsigned console_len;
+	uint8_t tcm[NPU_LRT_TCM_SIZE];
+};
+
+static struct npu_lrt *lrt(struct npu *n)
+{
+	return n->lrt;
+}
+
+/* Virtual time the core has reached. */
+static uint64_t lrt_local_ns(const struct npu_lrt *l)
+{
+	return l->base_ns + l->slots * 1000 / l->n->cfg.lrt_ipus;
+}
+
+static uint64_t lrt_mtime(const struct npu_lrt *l)
+{
+	return (lrt_local_ns(l) - l->n->cpu.perf_epoch_ns) * 24 / 625;
+}
+
+/* ---- Interrupt lines --------------------------------------------------------- */
+
+static uint32_t lrt_intc_sources(const struct npu *n)
+{
+	uint32_t v = 0;
+
+	if (n->to_fw.level)
+		v |= NPU_LRT_IRQ_INBOX;
+	if (npu_doorbell_any_pending(n))
+		v |= NPU_LRT_IRQ_DOORBELL;
+	if (n->to_host.level < NPU_LRT_FIFO_DEPTH)
+		v |= NPU_LRT_IRQ_OUTBOX_SPACE;
+	return v;
+}
+
+static void lrt_update_lines(struct npu_lrt *l)
+{
+	uint32_t lines = 0;
+
+	if (lrt_intc_sources(l->n) & l->intc_enable)
+		lines |= 1u << RV_IRQ_MEI;
+	if (lrt_mtime(l) >= l->mtimecmp)
+		lines |= 1u << RV_IRQ_MTI;
+	rv_core_set_irq_lines(l->core, lines);
+}
+
+/* Arms the slice while the core has something to execute, and the timer
+ * event for a future mtimecmp while it sleeps. */
+static void lrt_schedule(struct npu_lrt *l)
+{
+	struct npu *n = l->n;
+	enum rv_state st = rv_core_state(l->core);
+	bool runnable = l->started &&
+			(st == RV_STATE_RUNNING || (st == RV_STATE_WFI && rv_core_irq_pending(l->core)));
+
+	if (runnable)
+		npu_event_arm(n, NPU_EV_LRT_SLICE, npu_now(n) + LRT_SLICE_NS);
+	else
+		npu_event_cancel(n, NPU_EV_LRT_SLICE);
+
+	if (l->started && st == RV_STATE_WFI && l->mtimecmp != UINT64_MAX &&
+	    lrt_mtime(l) < l->mtimecmp) {
+		uint64_t ns = n->cpu.perf_epoch_ns + (l->mtimecmp * 625 + 23) / 24;
+
+		npu_event_arm(n, NPU_EV_LRT_TIMER, ns);
+	} else {
+		npu_event_cancel(n, NPU_EV_LRT_TIMER);
+	}
+}
+
+void npu_lrt_irq_update(struct npu *n)
+{
+	struct npu_lrt *l = lrt(n);
+
+	if (!l->started)
+		return;
+	lrt_update_lines(l);
+	lrt_schedule(l);
+}
+
+/* ---- Execution -------------------------------------------------------------------- */
+
+static void lrt_trace_state(struct npu_lrt *l, const char *what)
+{
+	npu_trace(l->n, NPU_TRACE_LRT, "lrt", what, rv_core_pc(l->core),
+		  rv_core_state(l->core), rv_core_instret(l->core), 0);
+}
+
+void npu_lrt_sync(struct npu *n)
+{
+	struct npu_lrt *l = lrt(n);
+	uint64_t ipus = n->cfg.lrt_ipus, now, target;
+
+	if (!l->started || l->in_sync)
+		return;
+	now = npu_now(n);
+	if (now < l->base_ns)
+		return;
+	l->in_sync = true;
+	target = (now - l->base_ns) * ipus / 1000;
+	if (target - l->slots > LRT_MAX_DEBT_NS * ipus / 1000) {
+		uint64_t drop = target - l->slots - LRT_MAX_DEBT_NS * ipus / 1000;
+
+		n->stats.lrt_throttled_ns += drop * 1000 / ipus;
+		l->slots += drop;
+	}
+	while (l->slots < target) {
+		enum rv_state st = rv_core_state(l->core);
+		uint64_t ran;
+
+		if (st == RV_STATE_HALTED || st == RV_STATE_ERROR) {
+			l->slots = target;
+			break;
+		}
+		lrt_update_lines(l);
+		if (st == RV_STATE_WFI && !rv_core_irq_pending(l->core)) {
+			/* Sleep until the timer would fire or the window ends;
+			 * other wake-ups arrive through npu_lrt_irq_update. */
+			uint64_t wake = target;
+
+			if (l->mtimecmp != UINT64_MAX) {
+				uint64_t at_ns = n->cpu.perf_epoch_ns + (l->mtimecmp * 625 + 23) / 24;
+				uint64_t at = at_ns > l->base_ns ? (at_ns - l->base_ns) * ipus / 1000 : 0;
+
+				if (at > l->slots && at < wake)
+					wake = at;
+			}
+			l->slots = wake > l->slots ? wake : l->slots + 1;
+			continue;
+		}
+		ran = rv_core_run(l->core, target - l->slots);
+		l->slots += ran ? ran : 1;
+		n->stats.lrt_instructions += ran;
+		st = rv_core_state(l->core);
+		if (st == RV_STATE_WFI)
+			lrt_trace_state(l, "wfi");
+		else if (st == RV_STATE_ERROR)
+			lrt_trace_state(l, "error-mode");
+	}
+	l->in_sync = false;
+	lrt_update_lines(l);
+	lrt_schedule(l);
+}
+
+void npu_lrt_event(struct npu *n, enum npu_event ev)
+{
+	npu_lrt_sync(n);
+}
+
+bool npu_lrt_idle(struct npu *n)
+{
+	struct npu_lrt *l = lrt(n);
+	enum rv_state st;
+
+	if (!l->started)
+		return true;
+	st = rv_core_state(l->core);
+	if (st == RV_STATE_HALTED || st == RV_STATE_ERROR)
+		return true;
+	return st == RV_STATE_WFI && !rv_core_irq_pending(l->core);
+}
+
+void npu_lrt_start(struct npu *n, uint32_t entry)
+{
+	struct npu_lrt *l = lrt(n);
+
+	if (l->started) {
+		npu_guest_error(n, "control core start requested while it is running; "
+				"an IP reset must come first");
+		return;
+	}
+	rv_core_reset(l->core, entry);
+	l->started = true;
+	l->base_ns = npu_now(n);
+	l->slots = 0;
+	lrt_trace_state(l, "start");
+	lrt_update_lines(l);
+	lrt_schedule(l);
+}
+
+/* ---- Peripherals (lrt.h) ------------------------------------------------------------ */
+
+static void lrt_console_putc(struct npu_lrt *l, char c)
+{
+	if (c != '\n' && l->console_len < LRT_CONSOLE_MAX) {
+		l->console[l->console_len++] = c;
+		return;
+	}
+	l->console[l->console_len] = '\0';
+	npu_trace_text(l->n, NPU_TRACE_FW_CONSOLE, "console", l->console);
+	if (l->n->host.console)
+		l->n->host.console(l->n->opaque, l->console);
+	l->console_len = 0;
+	if (c != '\n')
+		l->console[l->console_len++] = c;
+}
+
+static uint32_t fifo_stat(const struct npu_fifo *f)
+{
+	return (uint32_t)NPU_FLD_PREP(NPU_LRT_FIFO_STAT_LEVEL, f->level) |
+	       (f->level == NPU_LRT_FIFO_DEPTH ? NPU_LRT_FIFO_STAT_FULL : 0) |
+	       (f->level == 0 ? NPU_LRT_FIFO_STAT_EMPTY : 0) |
+	       (f->overflow ? NPU_LRT_FIFO_STAT_OVERFLOW : 0);
+}
+
+static int lrt_periph_read(struct npu_lrt *l, uint32_t off, uint32_t *val)
+{
+	struct npu *n = l->n;
+	uint32_t v;
+
+	switch (off) {
+	case NPU_LRT_ID:          *val = NPU_LRT_ID_VALUE; return 0;
+	case NPU_LRT_IPUS:        *val = n->cfg.lrt_ipus; return 0;
+	case NPU_LRT_PCI_DEVICE:  *val = n->cfg.device_id | (uint32_t)n->cfg.revision << 16; return 0;
+	case NPU_LRT_INBOX_DATA:
+		if (!npu_fifo_pop(n, &n->to_fw, &v, "to-fw"))
+			v = NPU_IPC_FIFO_EMPTY_VALUE;
+		*val = v;
+		return 0;
+	case NPU_LRT_INBOX_STAT:  *val = fifo_stat(&n->to_fw); return 0;
+	case NPU_LRT_OUTBOX_STAT: *val = fifo_stat(&n->to_host); return 0;
+	case NPU_LRT_DB_SUMMARY:
+		v = 0;
+		for (unsigned w = 0; w < NPU_DOORBELL_COUNT / 32; w++)
+			if (n->cpu.db_pending[w])
+				v |= 1u << w;
+		*val = v;
+		return 0;
+	case NPU_LRT_INTC_PENDING: *val = lrt_intc_sources(n); return 0;
+	case NPU_LRT_INTC_ENABLE:  *val = l->intc_enable; return 0;
+	case NPU_LRT_MTIME_LO:     *val = (uint32_t)lrt_mtime(l); return 0;
+	case NPU_LRT_MTIME_HI:     *val = (uint32_t)(lrt_mtime(l) >> 32); return 0;
+	case NPU_LRT_MTIMECMP_LO:  *val = (uint32_t)l->mtimecmp; return 0;
+	case NPU_LRT_MTIMECMP_HI:  *val = (uint32_t)(l->mtimecmp >> 32); return 0;
+	case NPU_LRT_WDT_LOAD:     *val = n->cpu.wdt_load; return 0;
+	case NPU_LRT_WDT_CTRL:     *val = n->cpu.wdt_en ? NPU_LRT_WDT_CTRL_EN : 0; return 0;
+	case NPU_LRT_WDT_COUNT:    *val = npu_wdt_remaining(n); return 0;
+	default:
+		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
+			*val = n->cpu.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4];
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static void lrt_halt(struct npu_lrt *l, uint32_t code)
+{
+	l->halt_code = code & NPU_LRT_HALT_CODE;
+	rv_core_halt(l->core, l->halt_code != 0);
+	npu_trace(l->n, NPU_TRACE_LRT, "lrt", "halt", rv_core_pc(l->core), l->halt_code,
+		  rv_core_instret(l->core), 0);
+}
+
+static int lrt_periph_write(struct npu_lrt *l, uint32_t off, uint32_t v)
+{
+	struct npu *n = l->n;
+
+	switch (off) {
+	case NPU_LRT_CONSOLE_TX:
+		lrt_console_putc(l, (char)(v & 0xFF));
+		return 0;
+	case NPU_LRT_HALT:
+		lrt_halt(l, v);
+		return 0;
+	case NPU_LRT_INBOX_STAT:
+		if (v & NPU_LRT_FIFO_STAT_OVERFLOW)
+			n->to_fw.overflow = false;
+		return 0;
+	case NPU_LRT_OUTBOX_DATA:
+		npu_fifo_push(n, &n->to_host, v, "to-host");
+		npu_irq_update(n);
+		return 0;
+	case NPU_LRT_OUTBOX_STAT:
+		if (v & NPU_LRT_FIFO_STAT_OVERFLOW)
+			n->to_host.overflow = false;
+		return 0;
+	case NPU_LRT_INTC_ENABLE:
+		l->intc_enable = v & NPU_LRT_IRQ_ALL;
+		return 0;
+	case NPU_LRT_MTIMECMP_LO:
+		l->mtimecmp = (l->mtimecmp & ~(uint64_t)UINT32_MAX) | v;
+		return 0;
+	case NPU_LRT_MTIMECMP_HI:
+		l->mtimecmp = (l->mtimecmp & UINT32_MAX) | (uint64_t)v << 32;
+		return 0;
+	case NPU_LRT_WDT_LOAD:
+		npu_wdt_reload(n, v);
+		return 0;
+	case NPU_LRT_WDT_CTRL:
+		npu_wdt_enable(n, v & NPU_LRT_WDT_CTRL_EN);
+		return 0;
+	default:
+		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
+			n->cpu.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4] &= ~v;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+/* ---- The core's bus -------------------------------------------------------------- */
+
+static bool in_periph(uint32_t addr, unsigned size)
+{
+	return addr >= NPU_LRT_PERIPH_BASE && addr - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE &&
+	       size == 4;
+}
+
+static bool in_tcm(uint32_t addr, unsigned size)
+{
+	return addr >= NPU_LRT_TCM_BASE && addr - NPU_LRT_TCM_BASE <= NPU_LRT_TCM_SIZE - size;
+}
+
+static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *val)
+{
+	struct npu_lrt *l = opaque;
+	uint8_t buf[4] = { 0 };
+
+	if (in_tcm(addr, size)) {
+		memcpy(buf, &l->tcm[addr - NPU_LRT_TCM_BASE], size);
+	} else if (addr >= NPU_LRT_PERIPH_BASE && addr - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE) {
+		if (in_periph(addr, size) && !lrt_periph_read(l, addr - NPU_LRT_PERIPH_BASE, val)) {
+			lrt_update_lines(l);
+			return 0;
+		}
+		npu_guest_error(l->n, "firmware read of undefined LRT register 0x%08x (size %u)",
+				addr, size);
+		return -1;
+	} else if (npu_mmu_read(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NPU_MMU_ACC_READ,
+				NULL) != NPU_MMU_OK) {
+		return -1;
+	}
+	*val = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 | (uint32_t)buf[2] << 16 |
+	       (uint32_t)buf[3] << 24;
+	return 0;
+}
+
+static int lrt_bus_store(void *opaque, uint32_t addr, unsigned size, uint32_t val)
+{
+	struct npu_lrt *l = opaque;
+	uint8_t buf[4] = { (uint8_t)val, (uint8_t)(val >> 8), (uint8_t)(val >> 16),
+			   (uint8_t)(val >> 24) };
+
+	if (in_tcm(addr, size)) {
+		memcpy(&l->tcm[addr - NPU_LRT_TCM_BASE], buf, size);
+		return 0;
+	}
+	if (addr >= NPU_LRT_PERIPH_BASE && addr - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE) {
+		if (in_periph(addr, size) && !lrt_periph_write(l, addr - NPU_LRT_PERIPH_BASE, val)) {
+			lrt_update_lines(l);
+			return 0;
+		}
+		npu_guest_error(l->n, "firmware write of 0x%x to undefined LRT register 0x%08x "
+				"(size %u)", val, addr, size);
+		return -1;
+	}
+	return npu_mmu_write(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NULL) == NPU_MMU_OK ? 0 : -1;
+}
+
+static int lrt_bus_fetch_page(void *opaque, uint32_t page, uint8_t buf[4096])
+{
+	struct npu_lrt *l = opaque;
+
+	if (in_tcm(page, 4096)) {
+		memcpy(buf, &l->tcm[page - NPU_LRT_TCM_BASE], 4096);
+		return 0;
+	}
+	if (page >= NPU_LRT_PERIPH_BASE && page - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE)
+		return -1;
+	return npu_mmu_read(l->n, NPU_MMU_SID_LRT, 0, page, buf, 4096, NPU_MMU_ACC_INSTR,
+			    NULL) == NPU_MMU_OK ? 0 : -1;
+}
+
+static uint64_t lrt_bus_time(void *opaque)
+{
+	return lrt_mtime(opaque);
+}
+
+static void lrt_trap_hook(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval)
+{
+	struct npu_lrt *l = opaque;
+
+	l->n->stats.lrt_traps++;
+	npu_trace(l->n, NPU_TRACE_LRT, "lrt", "trap", epc, cause, rv_core_instret(l->core), tval);
+}
+
+/* ---- Debug-support unit view (encoding: regs_ip.h NPU_DSU_*) ------------------ */
+
+uint32_t npu_lrt_dsu_read(struct npu *n, uint32_t offset)
+{
+	struct npu_lrt *l = lrt(n);
+	struct rv_trap_info t = rv_core_last_trap(l->core);
+	uint32_t state, v;
+
+	if (!l->started)
+		state = NPU_DSU_STATE_RESET;
+	else switch (rv_core_state(l->core)) {
+	case RV_STATE_RUNNING: state = NPU_DSU_STATE_RUNNING; break;
+	case RV_STATE_WFI:     state = NPU_DSU_STATE_WFI; break;
+	case RV_STATE_HALTED:  state = NPU_DSU_STATE_HALTED; break;
+	default:               state = NPU_DSU_STATE_ERROR; break;
+	}
+	switch (offset) {
+	case NPU_CPU_SS_DSU_LEON_RT_DSU_CTRL:
+		return state | (n->cpu.wdt_expired ? NPU_DSU_CTRL_WDOG_EXPIRED : 0);
+	case NPU_CPU_SS_DSU_LEON_RT_PC_REG:
+		return l->started ? rv_core_pc(l->core) : 0;
+	case NPU_CPU_SS_DSU_LEON_RT_NPC_REG:
+		return l->started ? rv_core_pc(l->core) + 4 : 0;
+	default:
+		v = (uint32_t)NPU_FLD_PREP(NPU_DSU_TRAP_HALT_CODE, l->halt_code);
+		if (t.valid)
+			v |= (uint32_t)NPU_FLD_PREP(NPU_DSU_TRAP_CAUSE, t.cause & 0xFF) |
+			     NPU_DSU_TRAP_VALID |
+			     ((t.cause & NPU_LRT_MCAUSE_INTERRUPT) ? NPU_DSU_TRAP_INTERRUPT : 0);
+		if (state == NPU_DSU_STATE_ERROR)
+			v |= NPU_DSU_TRAP_ERROR_MODE;
+		return v;
+	}
+}
+
+/* ---- Life cycle ------------------------------------------------------------------- */
+
+int npu_lrt_init(struct npu *n)
+{
+	struct npu_lrt *l = calloc(1, sizeof(*l));
+	struct rv_bus bus = {
+		.load = lrt_bus_load,
+		.store = lrt_bus_store,
+		.fetch_page = lrt_bus_fetch_page,
+		.time = lrt_bus_time,
+	};
+
+	if (!l)
+		return -1;
+	l->n = n;
+	bus.opaque = l;
+	l->core = rv_core_new(&bus);
+	if (!l->core) {
+		free(l);
+		return -1;
+	}
+	rv_core_set_trap_hook(l->core, lrt_trap_hook, l);
+	n->lrt = l;
+	return 0;
+}
+
+void npu_lrt_fini(struct npu *n)
+{
+	if (!n->lrt)
+		return;
+	rv_core_free(n->lrt->core);
+	free(n->lrt);
+	n->lrt = NULL;
+}
+
+/* IP reset: the core goes back into reset and its private state is lost. */
+void npu_lrt_reset(struct npu *n)
+{
+	struct npu_lrt *l = lrt(n);
+
+	if (l->started)
+		lrt_trace_state(l, "reset");
+	l->started = false;
+	rv_core_reset(l->core, 0);
+	rv_core_halt(l->core, false);
+	l->intc_enable = 0;
+	l->mtimecmp = UINT64_MAX;
+	l->halt_code = 0;
+	l->console_len = 0;
+	l->slots = 0;
+	memset(l->tcm, 0, sizeof(l->tcm));
+	npu_event_cancel(n, NPU_EV_LRT_SLICE);
+	npu_event_cancel(n, NPU_EV_LRT_TIMER);
+}
