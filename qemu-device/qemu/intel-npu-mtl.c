@@ -1,0 +1,422 @@
+/*
+ * QEMU PCI device "intel-npu-mtl": the Intel Meteor Lake NPU (8086:7D1D)
+ * as its host driver sees it. This file is only the QEMU glue; the device
+ * itself is the QEMU-independent model in ../model/ (npu_model.h), which
+ * reaches QEMU through the host interface implemented here.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "qemu/timer.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
+#include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
+#include "chardev/char-fe.h"
+#include "migration/vmstate.h"
+#include "qom/object.h"
+#include "trace.h"
+
+#include "npu_model.h"
+#include "intel-npu/pci.h"
+
+#define TYPE_INTEL_NPU_MTL "intel-npu-mtl"
+OBJECT_DECLARE_SIMPLE_TYPE(IntelNpuState, INTEL_NPU_MTL)
+
+/* Capability layout (the silicon's is not public) */
+#define NPU_CAP_PM_OFFSET     0x40
+#define NPU_CAP_MSI_OFFSET    0x50
+#define NPU_CAP_PCIE_OFFSET   0x80
+#define NPU_CAP_MSIX_OFFSET   0xC0
+/* Optional MSI-X table and PBA, overlaid at the top of BAR0 where the
+ * register map has nothing. */
+#define NPU_MSIX_TABLE_OFFSET (NPU_BAR0_SIZE - 2 * 4 * KiB)
+#define NPU_MSIX_PBA_OFFSET   (NPU_BAR0_SIZE - 4 * KiB)
+
+struct IntelNpuState {
+    PCIDevice parent_obj;
+
+    MemoryRegion bar0;        /* container: registers + optional MSI-X */
+    MemoryRegion regv;
+    MemoryRegion regb;
+    QEMUTimer *timer;
+    struct npu *npu;
+    /* Set while the model runs; DMA that lands back on our own BARs would
+     * otherwise re-enter it. */
+    bool in_model;
+
+    /* properties */
+    uint32_t device_id;
+    uint32_t lrt_ipus;
+    bool msix;
+    CharBackend console;
+};
+
+/* ---- Host interface for the model ------------------------------------------ */
+
+static int npu_host_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+    return pci_dma_read(PCI_DEVICE(opaque), addr, buf, len) == MEMTX_OK ? 0 : -1;
+}
+
+static int npu_host_dma_write(void *opaque, uint64_t addr, const void *buf, uint64_t len)
+{
+    return pci_dma_write(PCI_DEVICE(opaque), addr, buf, len) == MEMTX_OK ? 0 : -1;
+}
+
+static void npu_host_msi_notify(void *opaque)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+
+    if (msix_enabled(pdev)) {
+        trace_intel_npu_msi("msix");
+        msix_notify(pdev, 0);
+    } else if (msi_enabled(pdev)) {
+        trace_intel_npu_msi("msi");
+        msi_notify(pdev, 0);
+    } else {
+        /* The function has no INTx pin: without MSI the interrupt is lost,
+         * as on hardware. */
+        trace_intel_npu_msi("dropped: MSI and MSI-X disabled");
+    }
+}
+
+static uint64_t npu_host_clock_ns(void *opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+static void npu_host_timer_mod(void *opaque, uint64_t deadline_ns)
+{
+    IntelNpuState *s = opaque;
+
+    if (deadline_ns == UINT64_MAX) {
+        timer_del(s->timer);
+    } else {
+        timer_mod(s->timer, MIN(deadline_ns, (uint64_t)INT64_MAX));
+    }
+}
+
+static void npu_host_guest_error(void *opaque, const char *msg)
+{
+    trace_intel_npu_guest_error(msg);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s: %s\n", TYPE_INTEL_NPU_MTL, msg);
+}
+
+static void npu_host_trace(void *opaque, const struct npu_trace *ev)
+{
+    switch (ev->kind) {
+    case NPU_TRACE_REG_READ:
+        trace_intel_npu_reg_read(ev->block, ev->name, ev->a, ev->b, ev->c, ev->d);
+        break;
+    case NPU_TRACE_REG_WRITE:
+        trace_intel_npu_reg_write(ev->block, ev->name, ev->a, ev->b, ev->c, ev->d);
+        break;
+    case NPU_TRACE_MMU_WALK:
+        trace_intel_npu_mmu_walk(ev->a >> 32, (uint32_t)ev->a, ev->b, ev->c, ev->d);
+        break;
+    case NPU_TRACE_MMU_FAULT:
+        trace_intel_npu_mmu_fault(ev->name, ev->a >> 32, (uint32_t)ev->a, ev->b, ev->c, ev->d);
+        break;
+    case NPU_TRACE_MMU_CMD:
+        trace_intel_npu_mmu_cmd(ev->name, ev->a, ev->b, ev->c);
+        break;
+    case NPU_TRACE_FIFO:
+        trace_intel_npu_fifo(ev->block, ev->name, ev->a, ev->b);
+        break;
+    case NPU_TRACE_IRQ:
+        trace_intel_npu_irq(ev->name, ev->a, ev->b, ev->c, ev->d);
+        break;
+    case NPU_TRACE_MSI:
+        break; /* traced with the delivery method in npu_host_msi_notify */
+    case NPU_TRACE_DOORBELL:
+        trace_intel_npu_doorbell(ev->a);
+        break;
+    case NPU_TRACE_POWER:
+        trace_intel_npu_power(ev->block, ev->name, ev->a, ev->b);
+        break;
+    case NPU_TRACE_LRT:
+        trace_intel_npu_lrt(ev->name, ev->a, ev->b, ev->c, ev->d);
+        break;
+    case NPU_TRACE_FW_CONSOLE:
+        trace_intel_npu_fw_console(ev->text);
+        break;
+    }
+}
+
+static void npu_host_console(void *opaque, const char *line)
+{
+    IntelNpuState *s = opaque;
+
+    if (qemu_chr_fe_backend_connected(&s->console)) {
+        qemu_chr_fe_write_all(&s->console, (const uint8_t *)line, strlen(line));
+        qemu_chr_fe_write_all(&s->console, (const uint8_t *)"\n", 1);
+    }
+}
+
+static const struct npu_host_ops npu_host_ops = {
+    .dma_read = npu_host_dma_read,
+    .dma_write = npu_host_dma_write,
+    .msi_notify = npu_host_msi_notify,
+    .clock_ns = npu_host_clock_ns,
+    .timer_mod = npu_host_timer_mod,
+    .guest_error = npu_host_guest_error,
+    .trace = npu_host_trace,
+    .console = npu_host_console,
+};
+
+/* ---- Register BARs --------------------------------------------------------- */
+
+static bool npu_enter(IntelNpuState *s, unsigned bar, hwaddr addr)
+{
+    if (s->in_model) {
+        trace_intel_npu_reentrant_access(bar, addr);
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: device DMA targets its own BAR%u at 0x%"
+                      HWADDR_PRIx "; access refused\n", TYPE_INTEL_NPU_MTL, bar, addr);
+        return false;
+    }
+    s->in_model = true;
+    return true;
+}
+
+static uint64_t npu_bar_read(IntelNpuState *s, unsigned bar, hwaddr addr, unsigned size)
+{
+    uint64_t v;
+
+    if (!npu_enter(s, bar, addr)) {
+        return ~0ULL;
+    }
+    v = npu_mmio_read(s->npu, bar, addr, size);
+    s->in_model = false;
+    return v;
+}
+
+static void npu_bar_write(IntelNpuState *s, unsigned bar, hwaddr addr, uint64_t val,
+                          unsigned size)
+{
+    if (!npu_enter(s, bar, addr)) {
+        return;
+    }
+    npu_mmio_write(s->npu, bar, addr, val, size);
+    s->in_model = false;
+}
+
+static uint64_t npu_regv_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return npu_bar_read(opaque, NPU_BAR_REGV, addr, size);
+}
+
+static void npu_regv_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    npu_bar_write(opaque, NPU_BAR_REGV, addr, val, size);
+}
+
+static uint64_t npu_regb_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return npu_bar_read(opaque, NPU_BAR_REGB, addr, size);
+}
+
+static void npu_regb_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    npu_bar_write(opaque, NPU_BAR_REGB, addr, val, size);
+}
+
+/* Every access size reaches the model, which reports the unsupported ones. */
+static const MemoryRegionOps npu_regv_ops = {
+    .read = npu_regv_read,
+    .write = npu_regv_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static const MemoryRegionOps npu_regb_ops = {
+    .read = npu_regb_read,
+    .write = npu_regb_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static void npu_timer_cb(void *opaque)
+{
+    IntelNpuState *s = opaque;
+
+    if (!npu_enter(s, 0, 0)) {
+        return;
+    }
+    npu_timer_expired(s->npu);
+    s->in_model = false;
+}
+
+/* ---- PCI -------------------------------------------------------------------- */
+
+static void npu_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val, int len)
+{
+    IntelNpuState *s = INTEL_NPU_MTL(pdev);
+
+    pci_default_write_config(pdev, addr, val, len);
+    if (ranges_overlap(addr, len, PCI_COMMAND, 2)) {
+        npu_bus_master_changed(s->npu, pdev->config[PCI_COMMAND] & PCI_COMMAND_MASTER);
+    }
+}
+
+static void npu_add_pm_capability(PCIDevice *pdev, Error **errp)
+{
+    if (pci_add_capability(pdev, PCI_CAP_ID_PM, NPU_CAP_PM_OFFSET, PCI_PM_SIZEOF, errp) < 0) {
+        return;
+    }
+    pci_set_word(pdev->config + NPU_CAP_PM_OFFSET + PCI_PM_PMC, PCI_PM_CAP_VER_1_2);
+    /* The model keeps its state across D3hot (No_Soft_Reset): the host
+     * driver powers the NPU down through the buttress, not through PMCSR. */
+    pci_set_word(pdev->config + NPU_CAP_PM_OFFSET + PCI_PM_CTRL, PCI_PM_CTRL_NO_SOFT_RESET);
+    pci_set_word(pdev->wmask + NPU_CAP_PM_OFFSET + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK);
+}
+
+static void npu_realize(PCIDevice *pdev, Error **errp)
+{
+    IntelNpuState *s = INTEL_NPU_MTL(pdev);
+    struct npu_config cfg;
+    const char *err = NULL;
+
+    if (s->device_id != NPU_PCI_DEVICE_MTL && s->device_id != NPU_PCI_DEVICE_ARL) {
+        error_setg(errp, "device-id 0x%x is not supported; valid values are 0x%04x "
+                   "(Meteor Lake, default) and 0x%04x (Arrow Lake)", s->device_id,
+                   NPU_PCI_DEVICE_MTL, NPU_PCI_DEVICE_ARL);
+        return;
+    }
+    npu_config_default(&cfg);
+    cfg.device_id = s->device_id;
+    cfg.lrt_ipus = s->lrt_ipus;
+
+    s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, npu_timer_cb, s);
+    s->npu = npu_create(&cfg, &npu_host_ops, s, &err);
+    if (!s->npu) {
+        error_setg(errp, "%s", err);
+        goto fail_timer;
+    }
+
+    pci_set_word(pdev->config + PCI_DEVICE_ID, s->device_id);
+    pci_config_set_interrupt_pin(pdev->config, 0);
+
+    memory_region_init(&s->bar0, OBJECT(s), "intel-npu-mtl.bar0", NPU_BAR0_SIZE);
+    memory_region_init_io(&s->regv, OBJECT(s), &npu_regv_ops, s, "intel-npu-mtl.regv",
+                          NPU_BAR0_SIZE);
+    memory_region_add_subregion_overlap(&s->bar0, 0, &s->regv, -1);
+    memory_region_init_io(&s->regb, OBJECT(s), &npu_regb_ops, s, "intel-npu-mtl.regb",
+                          NPU_BAR4_SIZE);
+    pci_register_bar(pdev, NPU_BAR_REGV,
+                     PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+    pci_register_bar(pdev, NPU_BAR_REGB,
+                     PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_64, &s->regb);
+
+    npu_add_pm_capability(pdev, errp);
+    if (*errp) {
+        goto fail_npu;
+    }
+    if (msi_init(pdev, NPU_CAP_MSI_OFFSET, 1, true, false, errp)) {
+        goto fail_npu;
+    }
+    if (pci_is_express(pdev) && pcie_endpoint_cap_init(pdev, NPU_CAP_PCIE_OFFSET) < 0) {
+        error_setg(errp, "cannot add the PCI Express capability");
+        goto fail_msi;
+    }
+    if (s->msix && msix_init(pdev, 1, &s->bar0, NPU_BAR_REGV, NPU_MSIX_TABLE_OFFSET, &s->bar0,
+                             NPU_BAR_REGV, NPU_MSIX_PBA_OFFSET, NPU_CAP_MSIX_OFFSET, errp)) {
+        goto fail_msi;
+    }
+    if (s->msix) {
+        msix_vector_use(pdev, 0);
+    }
+    return;
+
+fail_msi:
+    msi_uninit(pdev);
+fail_npu:
+    npu_destroy(s->npu);
+    s->npu = NULL;
+fail_timer:
+    timer_free(s->timer);
+    s->timer = NULL;
+}
+
+static void npu_exit(PCIDevice *pdev)
+{
+    IntelNpuState *s = INTEL_NPU_MTL(pdev);
+
+    if (s->msix) {
+        msix_vector_unuse(pdev, 0);
+        msix_uninit(pdev, &s->bar0, &s->bar0);
+    }
+    msi_uninit(pdev);
+    npu_destroy(s->npu);
+    s->npu = NULL;
+    timer_free(s->timer);
+    s->timer = NULL;
+}
+
+static void npu_reset_hold(DeviceState *dev)
+{
+    IntelNpuState *s = INTEL_NPU_MTL(dev);
+
+    npu_reset(s->npu);
+    npu_bus_master_changed(s->npu, false);
+}
+
+/* The control core's execution state is not serialisable yet. */
+static const VMStateDescription npu_vmstate = {
+    .name = TYPE_INTEL_NPU_MTL,
+    .unmigratable = 1,
+};
+
+static Property npu_properties[] = {
+    DEFINE_PROP_UINT32("device-id", IntelNpuState, device_id, NPU_PCI_DEVICE_MTL),
+    DEFINE_PROP_UINT32("lrt-ipus", IntelNpuState, lrt_ipus, 100),
+    DEFINE_PROP_BOOL("msix", IntelNpuState, msix, false),
+    DEFINE_PROP_CHR("chardev", IntelNpuState, console),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void npu_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = npu_realize;
+    k->exit = npu_exit;
+    k->config_write = npu_write_config;
+    k->vendor_id = NPU_PCI_VENDOR_INTEL;
+    k->device_id = NPU_PCI_DEVICE_MTL;
+    k->revision = NPU_PCI_REVISION_MTL;
+    k->class_id = NPU_PCI_CLASS_ACCEL;
+    dc->desc = "Intel Meteor Lake NPU (37xx)";
+    dc->reset = npu_reset_hold;
+    dc->vmsd = &npu_vmstate;
+    device_class_set_props(dc, npu_properties);
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static const TypeInfo npu_type_info = {
+    .name = TYPE_INTEL_NPU_MTL,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(IntelNpuState),
+    .class_init = npu_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void npu_register_types(void)
+{
+    type_register_static(&npu_type_info);
+}
+
+type_init(npu_register_types)
