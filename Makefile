@@ -81,7 +81,10 @@ $(BUILD)/host/%.o: $(SRCDIR)/%.c $(BUILD)/config.mk
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(EXTRA_CFLAGS_$(subst /,_,$(dir $*))) -MMD -MP -c -o $@ $<
 -include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
 
-include $(sort $(wildcard $(SRCDIR)/mk/*.mk))
+# model.mk first: other fragments name its library in their prerequisites,
+# which make expands when it reads a rule.
+include $(SRCDIR)/mk/model.mk
+include $(filter-out %/model.mk,$(sort $(wildcard $(SRCDIR)/mk/*.mk)))
 
 all: $(ALL_TARGETS)
 

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit-test host for the device model: see model_harness.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_harness.h"
+#include "intel-npu/pci.h"
+#include "intel-npu/regs_btrs.h"
+#include "intel-npu/regs_ip.h"
+#include "intel-npu/regs_mmu.h"
+
+#define MH_POLL_SLEEP_US   50    /* ivpu's REG_POLL_SLEEP_US */
+#define MH_TIMER_RUNAWAY   1000000u
+
+/* ivpu's MMU constants (hw-facts §6) */
+#define MH_STRTAB_ENTRIES  4
+#define MH_STRTAB_LOG2     2
+#define MH_Q_LOG2          4
+#define MH_Q_ENTRIES       (1u << MH_Q_LOG2)
+#define MH_Q_WRAP_MASK     ((2u << MH_Q_LOG2) - 1)
+#define MH_Q_IDX(v)        ((v) & (MH_Q_ENTRIES - 1))
+#define MH_CMDQ_CONS_VAL   NPU_GENMASK(23, 0)
+#define MH_REG_TIMEOUT_US  10000   /* IVPU_MMU_REG_TIMEOUT_US */
+#define MH_QUEUE_TIMEOUT_US 100000 /* IVPU_MMU_QUEUE_TIMEOUT_US */
+#define MH_SH_ISH          3
+#define MH_CACHE_WB        1
+
+/* ---- Host callbacks ------------------------------------------------------------ */
+
+static bool ram_range_ok(const struct mh *h, uint64_t addr, uint64_t len)
+{
+	return addr <= h->ram_size && len <= h->ram_size - addr;
+}
+
+static void dma_log(struct mh *h, uint64_t addr, uint64_t len, bool write, bool ok)
+{
+	struct mh_dma_rec *r = &h->dma_log[h->dma_count % MH_DMA_LOG_SIZE];
+
+	r->addr = addr;
+	r->len = len;
+	r->write = write;
+	r->ok = ok;
+	h->dma_count++;
+	if (!ok) {
+		h->dma_failures++;
+		if (h->strict_dma) {
+			fprintf(stderr, "model_harness: DMA %s of %llu bytes at 0x%llx is outside "
+				"the fake RAM (strict mode)\n", write ? "write" : "read",
+				(unsigned long long)len, (unsigned long long)addr);
+			abort();
+		}
+	}
+}
+
+static int host_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
+{
+	struct mh *h = opaque;
+	bool ok = ram_range_ok(h, addr, len);
+
+	h->dma_reads++;
+	dma_log(h, addr, len, false, ok);
+	if (!ok)
+		return -1;
+	memcpy(buf, h->ram + addr, len);
+	return 0;
+}
+
+static int host_dma_write(void *opaque, uint64_t addr, const void *buf, uint64_t len)
+{
+	struct mh *h = opaque;
+	bool ok = ram_range_ok(h, addr, len);
+
+	h->dma_writes++;
+	dma_log(h, addr, len, true, ok);
+	if (!ok)
+		return -1;
+	memcpy(h->ram + addr, buf, len);
+	return 0;
+}
+
+static void host_msi(void *opaque)
+{
+	((struct mh *)opaque)->msis++;
+}
+
+static uint64_t host_clock(void *opaque)
+{
+	return ((struct mh *)opaque)->now_ns;
+}
+
+static void host_timer_mod(void *opaque, uint64_t deadline)
+{
+	((struct mh *)opaque)->deadline_ns = deadline;
+}
+
+static void host_guest_error(void *opaque, const char *msg)
+{
+	struct mh *h = opaque;
+
+	h->guest_errors++;
+	snprintf(h->last_guest_error, sizeof(h->last_guest_error), "%s", msg);
+	if (h->print_guest_errors)
+		fprintf(stderr, "guest error: %s\n", msg);
+}
+
+static void host_trace(void *opaque, const struct npu_trace *ev)
+{
+	struct mh *h = opaque;
+
+	if ((unsigned)ev->kind < MH_TRACE_KINDS)
+		h->traces[ev->kind]++;
+	if (ev->kind == NPU_TRACE_MMU_FAULT) {
+		h->last_fault = *ev;
+		h->faults_by_event[ev->c & 0xFF]++;
+	}
+}
+
+static const struct npu_host_ops mh_ops = {
+	.dma_read = host_dma_read,
+	.dma_write = host_dma_write,
+	.msi_notify = host_msi,
+	.clock_ns = host_clock,
+	.timer_mod = host_timer_mod,
+	.guest_error = host_guest_error,
+	.trace = host_trace,
+};
+
+int mh_init(struct mh *h, uint64_t ram_size)
+{
+	struct npu_config cfg;
+	const char *err = NULL;
+
+	memset(h, 0, sizeof(*h));
+	h->ram = calloc(1, ram_size);
+	if (!h->ram) {
+		fprintf(stderr, "model_harness: no memory for %llu bytes of RAM\n",
+			(unsigned long long)ram_size);
+		abort();
+	}
+	h->ram_size = ram_size;
+	h->alloc_next = 0x1000; /* keep bus address 0 unused: 0 means "none" */
+	h->deadline_ns = UINT64_MAX;
+	h->print_guest_errors = getenv("MH_VERBOSE") != NULL;
+	npu_config_default(&cfg);
+	h->npu = npu_create(&cfg, &mh_ops, h, &err);
+	if (!h->npu) {
+		fprintf(stderr, "model_harness: npu_create: %s\n", err);
+		abort();
+	}
+	npu_bus_master_changed(h->npu, true);
+	return 0;
+}
+
+void mh_fini(struct mh *h)
+{
+	npu_destroy(h->npu);
+	free(h->ram);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- Time ------------------------------------------------------------------------- */
+
+void mh_advance(struct mh *h, uint64_t ns)
+{
+	uint64_t target = h->now_ns + ns;
+	unsigned fired = 0;
+
+	while (h->deadline_ns <= target) {
+		if (h->deadline_ns > h->now_ns)
+			h->now_ns = h->deadline_ns;
+		h->deadline_ns = UINT64_MAX;
+		npu_timer_expired(h->npu);
+		if (++fired > MH_TIMER_RUNAWAY) {
+			fprintf(stderr, "model_harness: the model re-arms its timer forever\n");
+			abort();
+		}
+	}
+	h->now_ns = target;
+}
+
+/* ---- Registers ------------------------------------------------------------------------ */
+
+uint32_t mh_rd32(struct mh *h, unsigned bar, uint64_t off)
+{
+	return (uint32_t)npu_mmio_read(h->npu, bar, off, 4);
+}
+
+void mh_wr32(struct mh *h, unsigned bar, uint64_t off, uint32_t v)
+{
+	npu_mmio_write(h->npu, bar, off, v, 4);
+}
+
+uint64_t mh_rd64(struct mh *h, unsigned bar, uint64_t off)
+{
+	return npu_mmio_read(h->npu, bar, off, 8);
+}
+
+void mh_wr64(struct mh *h, unsigned bar, uint64_t off, uint64_t v)
+{
+	npu_mmio_write(h->npu, bar, off, v, 8);
+}
+
+bool mh_poll32(struct mh *h, unsigned bar, uint64_t off, uint32_t mask, uint32_t want,
+	       uint64_t timeout_us)
+{
+	uint64_t waited = 0;
+
+	for (;;) {
+		if ((mh_rd32(h, bar, off) & mask) == want)
+			return true;
+		if (waited >= timeout_us)
+			return false;
+		mh_advance(h, MH_POLL_SLEEP_US * 1000ull);
+		waited += MH_POLL_SLEEP_US;
+	}
+}
+
+/* ---- Power ----------------------------------------------------------------------------- */
+
+int mh_power_up(struct mh *h)
+{
+	const unsigned b = NPU_BAR_REGB;
+	uint32_t fmin, fmax, d0i3;
+
+	/* D0i3 exit (§3.1 step 2) */
+	if (!mh_poll32(h, b, NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS, 0,
+		       150000))
+		return -1;
+	d0i3 = mh_rd32(h, b, NPU_BTRS_VPU_D0I3_CONTROL);
+	mh_wr32(h, b, NPU_BTRS_VPU_D0I3_CONTROL, d0i3 & ~NPU_BTRS_VPU_D0I3_CONTROL_I3);
+	if (!mh_poll32(h, b, NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS, 0,
+		       150000))
+		return -1;
+
+	/* Workpoint enable (§3.1 step 3): fused range, PN ratio, 2 tiles */
+	fmin = mh_rd32(h, b, NPU_BTRS_FMIN_FUSE);
+	fmax = mh_rd32(h, b, NPU_BTRS_FMAX_FUSE);
+	if (!mh_poll32(h, b, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND, 0, 1500000))
+		return -1;
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_PAYLOAD0,
+		(uint32_t)(NPU_FLD_PREP(NPU_BTRS_WP_REQ_PAYLOAD0_MIN_RATIO,
+					NPU_FLD_GET(NPU_BTRS_FMIN_FUSE_MIN_RATIO, fmin)) |
+			   NPU_FLD_PREP(NPU_BTRS_WP_REQ_PAYLOAD0_MAX_RATIO,
+					NPU_FLD_GET(NPU_BTRS_FMAX_FUSE_MAX_RATIO, fmax))));
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_PAYLOAD1,
+		(uint32_t)(NPU_FLD_PREP(NPU_BTRS_WP_REQ_PAYLOAD1_TARGET_RATIO,
+					NPU_FLD_GET(NPU_BTRS_FMIN_FUSE_PN_RATIO, fmin)) |
+			   NPU_FLD_PREP(NPU_BTRS_WP_REQ_PAYLOAD1_EPP, NPU_WP_EPP_DEFAULT)));
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_PAYLOAD2, NPU_WP_CONFIG_MTL_2_TILES_4_3);
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND);
+	if (!mh_poll32(h, b, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND, 0, 1500000) ||
+	    !mh_poll32(h, b, NPU_BTRS_PLL_STATUS, NPU_BTRS_PLL_STATUS_LOCK,
+		       NPU_BTRS_PLL_STATUS_LOCK, 1500000) ||
+	    !mh_poll32(h, b, NPU_BTRS_VPU_STATUS, NPU_BTRS_VPU_STATUS_READY,
+		       NPU_BTRS_VPU_STATUS_READY, 1500000))
+		return -1;
+	return 0;
+}
+
+/* ---- Memory -------------------------------------------------------------------------- */
+
+uint64_t mh_alloc(struct mh *h, uint64_t size, uint64_t align)
+{
+	uint64_t addr = (h->alloc_next + align - 1) & ~(align - 1);
+
+	if (!ram_range_ok(h, addr, size)) {
+		fprintf(stderr, "model_harness: fake RAM exhausted\n");
+		abort();
+	}
+	h->alloc_next = addr + size;
+	memset(h->ram + addr, 0, size);
+	return addr;
+}
+
+void *mh_ram(struct mh *h, uint64_t addr, uint64_t len)
+{
+	if (!ram_range_ok(h, addr, len)) {
+		fprintf(stderr, "model_harness: test touches 0x%llx+%llu outside the fake RAM\n",
+			(unsigned long long)addr, (unsigned long long)len);
+		abort();
+	}
+	return h->ram + addr;
+}
+
+uint64_t mh_r64(struct mh *h, uint64_t addr)
+{
+	const uint8_t *p = mh_ram(h, addr, 8);
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void mh_w64(struct mh *h, uint64_t addr, uint64_t v)
+{
+	uint8_t *p = mh_ram(h, addr, 8);
+
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+uint32_t mh_r32(struct mh *h, uint64_t addr)
+{
+	const uint8_t *p = mh_ram(h, addr, 4);
+
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void mh_w32(struct mh *h, uint64_t addr, uint32_t v)
+{
+	uint8_t *p = mh_ram(h, addr, 4);
+
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+void mh_dma_log_clear(struct mh *h)
+{
+	h->dma_count = 0;
+}
+
+unsigned mh_dma_touched(const struct mh *h, uint64_t addr, uint64_t len)
+{
+	uint64_t n = h->dma_count < MH_DMA_LOG_SIZE ? h->dma_count : MH_DMA_LOG_SIZE;
+	unsigned hits = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		const struct mh_dma_rec *r = &h->dma_log[i];
+
+		if (r->addr < addr + len && addr < r->addr + r->len)
+			hits++;
+	}
+	return hits;
+}
+
+/* ---- MMU the ivpu way ------------------------------------------------------------------ */
+
+uint64_t mh_ste_dword0(uint64_t cdtab)
+{
+	return NPU_FLD_PREP(NPU_MMU_STE_0_CONFIG, NPU_MMU_STE_CONFIG_S1_TRANS) |
+	       NPU_FLD_PREP(NPU_MMU_STE_0_S1CDMAX, NPU_MMU_CDTAB_ENTRIES_LOG2) |
+	       NPU_FLD_PREP(NPU_MMU_STE_0_S1FMT, NPU_MMU_STE_S1FMT_LINEAR) |
+	       NPU_MMU_STE_0_V | (cdtab & NPU_MMU_STE_0_S1CTXPTR);
+}
+
+uint64_t mh_ste_dword1(void)
+{
+	return NPU_FLD_PREP(NPU_MMU_STE_1_S1DSS, NPU_MMU_STE_S1DSS_TERMINATE) |
+	       NPU_FLD_PREP(NPU_MMU_STE_1_PRIVCFG, NPU_MMU_PRIVCFG_UNPRIV) |
+	       NPU_FLD_PREP(NPU_MMU_STE_1_INSTCFG, NPU_MMU_INSTCFG_DATA) |
+	       NPU_FLD_PREP(NPU_MMU_STE_1_CONT, MH_STRTAB_LOG2) |
+	       NPU_MMU_STE_1_MEV | NPU_MMU_STE_1_S1STALLD;
+}
+
+uint64_t mh_cd_dword0(uint32_t ssid)
+{
+	uint64_t d0 = NPU_FLD_PREP(NPU_MMU_CD_0_T0SZ, NPU_MMU_T0SZ_48BIT) |
+		      NPU_FLD_PREP(NPU_MMU_CD_0_IPS, NPU_MMU_IPS_48BIT) |
+		      NPU_FLD_PREP(NPU_MMU_CD_0_ASID, ssid) |
+		      NPU_MMU_CD_0_EPD1 | NPU_MMU_CD_0_AA64 | NPU_MMU_CD_0_R |
+		      NPU_MMU_CD_0_ASET | NPU_MMU_CD_0_V;
+
+	if (ssid == 0)
+		d0 |= NPU_MMU_CD_0_A; /* the global context aborts on faults */
+	return d0;
+}
+
+uint64_t mh_cd_addr(const struct mh *h, uint32_t ssid)
+{
+	return h->cdtab + (uint64_t)ssid * NPU_MMU_CD_SIZE;
+}
+
+/* Write the CD (dword 0 last, as ivpu) without telling the MMU. */
+static void write_cd(struct mh *h, uint32_t ssid)
+{
+	uint64_t cd = mh_cd_addr(h, ssid);
+
+	mh_w64(h, cd + 8, h->pgd[ssid] & NPU_MMU_CD_1_TTB0);
+	mh_w64(h, cd + 16, 0);
+	mh_w64(h, cd + 24, NPU_MMU_CD_3_MAIR_IVPU);
+	mh_w64(h, cd, mh_cd_dword0(ssid));
+}
+
+void mh_mmu_setup(struct mh *h)
+{
+	h->cdtab = mh_alloc(h, MH_MAX_SSID * NPU_MMU_CD_SIZE, 4096);
+	h->strtab = mh_alloc(h, MH_STRTAB_ENTRIES * NPU_MMU_STE_SIZE, 4096);
+	h->cmdq = mh_alloc(h, MH_Q_ENTRIES * NPU_MMU_CMD_SIZE, 4096);
+	h->evtq = mh_alloc(h, MH_Q_ENTRIES * NPU_MMU_EVT_SIZE, 4096);
+	for (unsigned sid = 0; sid < MH_STRTAB_ENTRIES; sid++) {
+		uint64_t ste = h->strtab + sid * NPU_MMU_STE_SIZE;
+
+		if (sid != NPU_MMU_SID_LRT && sid != NPU_MMU_SID_DMA)
+			continue;
+		mh_w64(h, ste + 8, mh_ste_dword1());
+		mh_w64(h, ste, mh_ste_dword0(h->cdtab));
+	}
+	h->pgd[0] = mh_alloc(h, 4096, 4096);
+	write_cd(h, 0);
+}
+
+static bool write_cr0(struct mh *h, uint32_t v)
+{
+	mh_wr32(h, NPU_BAR_REGV, NPU_MMU_CR0, v);
+	return mh_poll32(h, NPU_BAR_REGV, NPU_MMU_CR0ACK, UINT32_MAX, v, MH_REG_TIMEOUT_US);
+}
+
+static bool write_irq_ctrl(struct mh *h, uint32_t v)
+{
+	mh_wr32(h, NPU_BAR_REGV, NPU_MMU_IRQ_CTRL, v);
+	return mh_poll32(h, NPU_BAR_REGV, NPU_MMU_IRQ_CTRLACK, UINT32_MAX, v, MH_REG_TIMEOUT_US);
+}
+
+int mh_mmu_cmd(struct mh *h, uint64_t d0, uint64_t d1)
+{
+	uint32_t cons = mh_rd32(h, NPU_BAR_REGV, NPU_MMU_CMDQ_CONS) & MH_Q_WRAP_MASK;
+	uint64_t slot = h->cmdq + MH_Q_IDX(h->cmdq_prod) * NPU_MMU_CMD_SIZE;
+
+	if (MH_Q_IDX(h->cmdq_prod) == MH_Q_IDX(cons) &&
+	    (h->cmdq_prod & MH_Q_ENTRIES) != (cons & MH_Q_ENTRIES))
+		return -1;
+	mh_w64(h, slot, d0);
+	mh_w64(h, slot + 8, d1);
+	h->cmdq_prod = (h->cmdq_prod + 1) & MH_Q_WRAP_MASK;
+	return 0;
+}
+
+int mh_mmu_sync_cs(struct mh *h, unsigned cs)
+{
+	if (mh_mmu_cmd(h, NPU_FLD_PREP(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_SYNC) |
+		       NPU_FLD_PREP(NPU_MMU_CMD_SYNC_0_CS, cs), 0))
+		return -1;
+	mh_wr32(h, NPU_BAR_REGV, NPU_MMU_CMDQ_PROD, h->cmdq_prod);
+	return mh_poll32(h, NPU_BAR_REGV, NPU_MMU_CMDQ_CONS, MH_CMDQ_CONS_VAL, h->cmdq_prod,
+			 MH_QUEUE_TIMEOUT_US) ? 0 : -1;
+}
+
+int mh_mmu_sync(struct mh *h)
+{
+	return mh_mmu_sync_cs(h, NPU_MMU_SYNC_CS_NONE);
+}
+
+static int queue_cfgi_all(struct mh *h)
+{
+	return mh_mmu_cmd(h, NPU_FLD_PREP(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_CFGI_ALL),
+			  NPU_FLD_PREP(NPU_MMU_CMD_CFGI_1_RANGE, 0x1f));
+}
+
+static int queue_tlbi_nsnh_all(struct mh *h)
+{
+	return mh_mmu_cmd(h, NPU_FLD_PREP(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_TLBI_NSNH_ALL), 0);
+}
+
+int mh_mmu_cfgi_all(struct mh *h)
+{
+	return queue_cfgi_all(h) || mh_mmu_sync(h) ? -1 : 0;
+}
+
+int mh_mmu_tlbi_asid(struct mh *h, uint16_t asid)
+{
+	if (mh_mmu_cmd(h, NPU_FLD_PREP(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_TLBI_NH_ASID) |
+		       NPU_FLD_PREP(NPU_MMU_CMD_TLBI_0_ASID, asid), 0))
+		return -1;
+	return mh_mmu_sync(h);
+}
+
+int mh_mmu_enable(struct mh *h)
+{
+	const unsigned v = NPU_BAR_REGV;
+	uint32_t cr0;
+
+	/* ivpu_mmu_reset */
+	memset(mh_ram(h, h->cmdq, MH_Q_ENTRIES * NPU_MMU_CMD_SIZE), 0,
+	       MH_Q_ENTRIES * NPU_MMU_CMD_SIZE);
+	memset(mh_ram(h, h->evtq, MH_Q_ENTRIES * NPU_MMU_EVT_SIZE), 0,
+	       MH_Q_ENTRIES * NPU_MMU_EVT_SIZE);
+	h->cmdq_prod = 0;
+	h->evtq_cons = 0;
+	if (!write_cr0(h, 0))
+		return -1;
+	mh_wr32(h, v, NPU_MMU_CR1,
+		(uint32_t)(NPU_FLD_PREP(NPU_MMU_CR1_TABLE_SH, MH_SH_ISH) |
+			   NPU_FLD_PREP(NPU_MMU_CR1_TABLE_OC, MH_CACHE_WB) |
+			   NPU_FLD_PREP(NPU_MMU_CR1_TABLE_IC, MH_CACHE_WB) |
+			   NPU_FLD_PREP(NPU_MMU_CR1_QUEUE_SH, MH_SH_ISH) |
+			   NPU_FLD_PREP(NPU_MMU_CR1_QUEUE_OC, MH_CACHE_WB) |
+			   NPU_FLD_PREP(NPU_MMU_CR1_QUEUE_IC, MH_CACHE_WB)));
+	mh_wr64(h, v, NPU_MMU_STRTAB_BASE,
+		NPU_MMU_STRTAB_BASE_RA | (h->strtab & NPU_MMU_STRTAB_BASE_ADDR));
+	mh_wr32(h, v, NPU_MMU_STRTAB_BASE_CFG, MH_STRTAB_LOG2);
+	mh_wr64(h, v, NPU_MMU_CMDQ_BASE,
+		NPU_MMU_Q_BASE_RWA | (h->cmdq & NPU_MMU_Q_BASE_ADDR) | MH_Q_LOG2);
+	mh_wr32(h, v, NPU_MMU_CMDQ_PROD, 0);
+	mh_wr32(h, v, NPU_MMU_CMDQ_CONS, 0);
+	cr0 = NPU_MMU_CR0_CMDQEN;
+	if (!write_cr0(h, cr0))
+		return -2;
+	if (queue_cfgi_all(h) || queue_tlbi_nsnh_all(h) || mh_mmu_sync(h))
+		return -3;
+	mh_wr64(h, v, NPU_MMU_EVTQ_BASE,
+		NPU_MMU_Q_BASE_RWA | (h->evtq & NPU_MMU_Q_BASE_ADDR) | MH_Q_LOG2);
+	mh_wr32(h, v, NPU_MMU_EVTQ_PROD_PAGE1, 0);
+	mh_wr32(h, v, NPU_MMU_EVTQ_CONS_PAGE1, 0);
+	cr0 |= NPU_MMU_CR0_EVTQEN;
+	if (!write_cr0(h, cr0))
+		return -4;
+	cr0 |= NPU_MMU_CR0_ATSCHK;
+	if (!write_cr0(h, cr0))
+		return -5;
+	if (!write_irq_ctrl(h, 0) ||
+	    !write_irq_ctrl(h, NPU_MMU_IRQ_CTRL_EVTQ_EN | NPU_MMU_IRQ_CTRL_GERROR_EN))
+		return -6;
+	cr0 |= NPU_MMU_CR0_SMMUEN;
+	if (!write_cr0(h, cr0))
+		return -7;
+
+	/* ivpu_mmu_enable, after the reset */
+	if (queue_cfgi_all(h) || queue_tlbi_nsnh_all(h) || mh_mmu_sync(h))
+		return -8;
+
+	/* Before boot: the TBUs of SID 0 and SID 3 carry SSIDs (§3.3) */
+	mh_wr32(h, v, NPU_HOST_IF_TBU_MMUSSIDV,
+		mh_rd32(h, v, NPU_HOST_IF_TBU_MMUSSIDV) |
+		NPU_TBU_AWMMUSSIDV(NPU_MMU_TBU_LRT) | NPU_TBU_ARMMUSSIDV(NPU_MMU_TBU_LRT) |
+		NPU_TBU_AWMMUSSIDV(NPU_MMU_TBU_DMA) | NPU_TBU_ARMMUSSIDV(NPU_MMU_TBU_DMA));
+	return 0;
+}
+
+int mh_mmu_ctx_create(struct mh *h, uint32_t ssid)
+{
+	if (ssid >= MH_MAX_SSID)
+		return -1;
+	if (!h->pgd[ssid])
+		h->pgd[ssid] = mh_alloc(h, 4096, 4096);
+	write_cd(h, ssid);
+	return mh_mmu_cfgi_all(h);
+}
+
+uint64_t mh_pte_addr(struct mh *h, uint32_t ssid, uint64_t va)
+{
+	static const uint64_t index_masks[3] = {
+		NPU_MMU_PGD_INDEX, NPU_MMU_PUD_INDEX, NPU_MMU_PMD_INDEX,
+	};
+	uint64_t table;
+
+	if (ssid >= MH_MAX_SSID || !h->pgd[ssid]) {
+		fprintf(stderr, "model_harness: SSID %u has no page tables\n", ssid);
+		abort();
+	}
+	table = h->pgd[ssid];
+	for (unsigned level = 0; level < 3; level++) {
+		uint64_t entry = table + NPU_FLD_GET(index_masks[level], va) * 8;
+		uint64_t desc = mh_r64(h, entry);
+
+		if (!(desc & NPU_MMU_ENTRY_VALID)) {
+			desc = mh_alloc(h, 4096, 4096) | NPU_MMU_ENTRY_VALID | NPU_MMU_ENTRY_TABLE;
+			mh_w64(h, entry, desc);
+		}
+		table = desc & NPU_MMU_ENTRY_ADDR;
+	}
+	return table + NPU_FLD_GET(NPU_MMU_PTE_INDEX, va) * 8;
+}
+
+void mh_map(struct mh *h, uint32_t ssid, uint64_t va, uint64_t pa, uint64_t flags)
+{
+	mh_w64(h, mh_pte_addr(h, ssid, va), (pa & NPU_MMU_ENTRY_ADDR) | flags);
+}
+
+bool mh_mmu_pop_event(struct mh *h, uint32_t ev[8])
+{
+	uint32_t prod = mh_rd32(h, NPU_BAR_REGV, NPU_MMU_EVTQ_PROD_PAGE1) & MH_Q_WRAP_MASK;
+	uint64_t rec = h->evtq + MH_Q_IDX(h->evtq_cons) * NPU_MMU_EVT_SIZE;
+
+	if (prod == h->evtq_cons)
+		return false;
+	for (unsigned i = 0; i < 8; i++)
+		ev[i] = mh_r32(h, rec + 4 * i);
+	h->evtq_cons = (h->evtq_cons + 1) & MH_Q_WRAP_MASK;
+	/* Keep OVACKFLG as it is: only acknowledging an overflow changes it. */
+	mh_wr32(h, NPU_BAR_REGV, NPU_MMU_EVTQ_CONS_PAGE1,
+		h->evtq_cons | (mh_rd32(h, NPU_BAR_REGV, NPU_MMU_EVTQ_CONS_PAGE1) & NPU_MMU_Q_OVFLG));
+	return true;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A host for the device model in unit tests and benchmarks: fake RAM at bus
+ * address 0, a virtual clock stepped by hand, counters for MSIs, guest
+ * errors, DMA and traces, and helpers that drive the device the way ivpu
+ * does (buttress power-up, hw-facts §3.1; MMU tables and enable sequence,
+ * hw-facts §6).
+ *
+ * Usage:
+ *   struct mh h;
+ *   mh_init(&h, MH_RAM_DEFAULT);       // creates the device, bus mastering on
+ *   mh_power_up(&h);                   // BAR0 reachable
+ *   mh_mmu_setup(&h);                  // stream table, CD 0, queues, like ivpu
+ *   mh_mmu_enable(&h);                 // ivpu_mmu_reset + enable: CR0 = 0x1D
+ *   mh_map(&h, 0, va, pa, NPU_MMU_ENTRY_PAGE_IVPU);
+ *   ...
+ *   mh_fini(&h);
+ *
+ * Everything is deterministic: no wall clock, no threads.
+ */
+#ifndef MODEL_HARNESS_H
+#define MODEL_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "npu_model.h"
+
+#define MH_RAM_DEFAULT     (16u << 20)
+#define MH_DMA_LOG_SIZE    256   /* most recent DMA accesses kept */
+#define MH_MAX_SSID        256   /* CD table entries, as ivpu (§6) */
+#define MH_TRACE_KINDS     (NPU_TRACE_FW_CONSOLE + 1)
+
+struct mh_dma_rec {
+	uint64_t addr, len;
+	bool write, ok;
+};
+
+struct mh {
+	struct npu *npu;
+
+	/* Bus memory: [0, ram_size). Anything else fails like an unclaimed
+	 * bus address. */
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t alloc_next;         /* bump allocator for mh_alloc */
+	bool strict_dma;             /* abort() on a DMA outside RAM */
+
+	/* Virtual time */
+	uint64_t now_ns;
+	uint64_t deadline_ns;        /* host timer armed by the model; UINT64_MAX = off */
+
+	/* Counters */
+	unsigned msis;
+	unsigned guest_errors;
+	bool print_guest_errors;     /* echo each one to stderr */
+	char last_guest_error[256];
+	uint64_t dma_reads, dma_writes, dma_failures;
+	struct mh_dma_rec dma_log[MH_DMA_LOG_SIZE];
+	uint64_t dma_count;          /* total accesses; dma_log holds the last ones */
+	uint64_t traces[MH_TRACE_KINDS];
+	struct npu_trace last_fault; /* last NPU_TRACE_MMU_FAULT (name valid: static) */
+	uint64_t faults_by_event[256]; /* NPU_TRACE_MMU_FAULT by event id (0 = abort) */
+
+	/* The MMU structures mh_mmu_setup builds, as ivpu lays them out (§6) */
+	uint64_t strtab, cdtab, cmdq, evtq;
+	uint32_t cmdq_prod;          /* host copies of the queue pointers */
+	uint32_t evtq_cons;
+	uint64_t pgd[MH_MAX_SSID];   /* 0 = no page tables for this SSID yet */
+};
+
+/* Create the device over fresh zeroed RAM; bus mastering enabled. Returns 0. */
+int  mh_init(struct mh *h, uint64_t ram_size);
+void mh_fini(struct mh *h);
+
+/* ---- Time -------------------------------------------------------------------- */
+/* Advance the clock by ns, firing the model's timer at every deadline passed. */
+void mh_advance(struct mh *h, uint64_t ns);
+
+/* ---- Registers ------------------------------------------------------------------ */
+uint32_t mh_rd32(struct mh *h, unsigned bar, uint64_t off);
+void     mh_wr32(struct mh *h, unsigned bar, uint64_t off, uint32_t v);
+uint64_t mh_rd64(struct mh *h, unsigned bar, uint64_t off);
+void     mh_wr64(struct mh *h, unsigned bar, uint64_t off, uint64_t v);
+/* ivpu's REGV/REGB_POLL_FLD: read, then sleep 50 µs of virtual time between
+ * reads until (reg & mask) == want or timeout_us passes. */
+bool mh_poll32(struct mh *h, unsigned bar, uint64_t off, uint32_t mask, uint32_t want,
+	       uint64_t timeout_us);
+
+/* ---- Power ----------------------------------------------------------------------- */
+/* D0i3 exit and workpoint request as ivpu (§3.1 steps 2-3): 0 when
+ * VPU_STATUS.READY, -1 otherwise. */
+int mh_power_up(struct mh *h);
+
+/* ---- Memory ----------------------------------------------------------------------- */
+/* Zeroed RAM, aligned (power of two); aborts when RAM is exhausted. */
+uint64_t mh_alloc(struct mh *h, uint64_t size, uint64_t align);
+void    *mh_ram(struct mh *h, uint64_t addr, uint64_t len);   /* aborts if out of RAM */
+uint64_t mh_r64(struct mh *h, uint64_t addr);
+void     mh_w64(struct mh *h, uint64_t addr, uint64_t v);
+uint32_t mh_r32(struct mh *h, uint64_t addr);
+void     mh_w32(struct mh *h, uint64_t addr, uint32_t v);
+/* Forget logged DMA (the counters keep counting). */
+void mh_dma_log_clear(struct mh *h);
+/* Number of logged DMA accesses touching [addr, addr + len). */
+unsigned mh_dma_touched(const struct mh *h, uint64_t addr, uint64_t len);
+
+/* ---- MMU, the ivpu way (hw-facts §6) ------------------------------------------ */
+/* STE/CD values ivpu writes (ivpu_mmu_strtab_link_cd, ivpu_mmu_cd_add). */
+uint64_t mh_ste_dword0(uint64_t cdtab);
+uint64_t mh_ste_dword1(void);
+uint64_t mh_cd_dword0(uint32_t ssid);
+/* Allocate the stream table (SIDs 0 and 3 populated), CD table with the
+ * global context (SSID 0) and its empty page tables, and both queues. */
+void mh_mmu_setup(struct mh *h);
+/* ivpu_mmu_enable: ivpu_mmu_reset's register sequence, each CR0/IRQ_CTRL
+ * write polled on its ACK, then CFGI_ALL + TLBI_NSNH_ALL + SYNC. Returns 0,
+ * or the negative step number that failed. Also sets the TBU SSID-valid
+ * bits as ivpu does before boot (§3.3). */
+int  mh_mmu_enable(struct mh *h);
+/* Queue one command (no PROD write); -1 if the queue is full. */
+int  mh_mmu_cmd(struct mh *h, uint64_t dword0, uint64_t dword1);
+/* Queue CMD_SYNC (CS = cs), write PROD and poll CONS == PROD (100 ms). */
+int  mh_mmu_sync_cs(struct mh *h, unsigned cs);
+int  mh_mmu_sync(struct mh *h);
+/* The commands ivpu issues, each followed by a SYNC. */
+int  mh_mmu_cfgi_all(struct mh *h);
+int  mh_mmu_tlbi_asid(struct mh *h, uint16_t asid);
+/* Give SSID its own page tables and CD (ivpu_mmu_cd_add: CFGI_ALL + SYNC). */
+int  mh_mmu_ctx_create(struct mh *h, uint32_t ssid);
+/* Bus address of the CD / of the level-3 PTE for va (tables created). */
+uint64_t mh_cd_addr(const struct mh *h, uint32_t ssid);
+uint64_t mh_pte_addr(struct mh *h, uint32_t ssid, uint64_t va);
+/* Write the leaf PTE for va: pa | flags (e.g. NPU_MMU_ENTRY_PAGE_IVPU). */
+void mh_map(struct mh *h, uint32_t ssid, uint64_t va, uint64_t pa, uint64_t flags);
+/* Pop the next event record (reads EVTQ_PROD and writes EVTQ_CONS at the
+ * page-1 alias, as ivpu). false when the queue is empty. */
+bool mh_mmu_pop_event(struct mh *h, uint32_t ev[8]);
+
+#endif /* MODEL_HARNESS_H */
