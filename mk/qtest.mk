@@ -1,0 +1,59 @@
+# qtest: the qtest client library, the driver's qtest OS backend, the device
+# qtests and the qtest benchmark.
+#
+#   make check-qtest     runs every $(QTESTS) runner with QTEST_QEMU_BINARY set
+#   make bench-qtest     MMIO round trips per second through qtest
+#
+# A runner can also be run by hand, optionally naming tests:
+#   QTEST_QEMU_BINARY=build/qemu/qemu-system-x86_64 build/tests/qtest/test_mmu [test...]
+# Knobs (environment): QTEST_TIMEOUT (s per reply), QTEST_LOG (exchange log
+# file), QTEST_QEMU_ARGS (extra QEMU args), NPU_QTEST_SEED (test_hostile).
+#
+# Other fragments: QTEST_CLIENT_OBJ is the client library object and
+# NPU_OS_QTEST_OBJS what the driver's qtest backend needs (backend + client);
+# link them into the driver library or a tool. Prerequisites are expanded
+# when a rule is read, so a fragment read before this one (driver.mk) should
+# name the objects by path: $(BUILD)/host/driver/os/qtest.o and
+# $(BUILD)/host/tests/qtest/qtest_client.o.
+
+QTEST_BIN_DIR     := $(BUILD)/tests/qtest
+QTEST_CLIENT_OBJ  := $(BUILD)/host/tests/qtest/qtest_client.o
+QTEST_COMMON_OBJS := $(BUILD)/host/tests/qtest/npu_test.o $(QTEST_CLIENT_OBJ)
+NPU_OS_QTEST_OBJS := $(BUILD)/host/driver/os/qtest.o $(QTEST_CLIENT_OBJ)
+
+# Device qtests (CUnit) and the driver backend's own test.
+QTEST_NAMES := test_pci_identity test_power_up test_mmu test_hostile test_os_qtest
+QTEST_RUNNERS := $(addprefix $(QTEST_BIN_DIR)/,$(QTEST_NAMES))
+QTEST_BENCH := $(BUILD)/bench/bench_qtest
+
+EXTRA_CFLAGS_bench_     += -I$(SRCDIR)/tests/qtest
+EXTRA_CFLAGS_driver_os_ += -I$(SRCDIR)/tests/qtest -I$(SRCDIR)/driver/include
+EXTRA_CFLAGS_tests_qtest_ += -I$(SRCDIR)/driver/include
+
+$(filter-out %/test_os_qtest,$(QTEST_RUNNERS)): $(QTEST_BIN_DIR)/%: \
+		$(BUILD)/host/tests/qtest/%.o $(QTEST_COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(or $(CUNIT_LIBS),-lcunit)
+
+$(QTEST_BIN_DIR)/test_os_qtest: $(BUILD)/host/tests/qtest/test_os_qtest.o \
+		$(BUILD)/host/driver/os/qtest.o $(QTEST_COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(or $(CUNIT_LIBS),-lcunit)
+
+$(QTEST_BENCH): $(BUILD)/host/bench/bench_qtest.o $(QTEST_CLIENT_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+.PHONY: qtests bench-qtest
+qtests: $(QTEST_RUNNERS) $(QTEST_BENCH)
+
+bench-qtest: $(QTEST_BENCH) $(QEMU_BINARY)
+	$(Q)QTEST_QEMU_BINARY=$(abspath $(QEMU_BINARY)) $(SANITIZE_ENV) $(QTEST_BENCH)
+
+ALL_TARGETS += $(QTEST_RUNNERS) $(QTEST_BENCH)
+QTESTS      += $(QTEST_RUNNERS)
+BENCHES     += bench-qtest
+CLEAN_FILES += $(QTEST_RUNNERS) $(QTEST_BENCH)
