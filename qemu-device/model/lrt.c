@@ -57,6 +57,8 @@ static uint64_t lrt_mtime(const struct npu_lrt *l)
 	return (lrt_local_ns(l) - l->n->cpu.perf_epoch_ns) * 24 / 625;
 }
 
+static void lrt_react(struct npu_lrt *l);
+
 /* ---- Interrupt lines --------------------------------------------------------- */
 
 static uint32_t lrt_intc_sources(const struct npu *n)
@@ -92,8 +94,11 @@ static void lrt_schedule(struct npu_lrt *l)
 	bool runnable = l->started &&
 			(st == RV_STATE_RUNNING || (st == RV_STATE_WFI && rv_core_irq_pending(l->core)));
 
-	if (runnable)
-		npu_event_arm(n, NPU_EV_LRT_SLICE, npu_now(n) + LRT_SLICE_NS);
+	if (runnable) {
+		uint64_t now = npu_now(n), local = lrt_local_ns(l);
+
+		npu_event_arm(n, NPU_EV_LRT_SLICE, (local > now ? local : now) + LRT_SLICE_NS);
+	}
 	else
 		npu_event_cancel(n, NPU_EV_LRT_SLICE);
 
@@ -114,7 +119,10 @@ void npu_lrt_irq_update(struct npu *n)
 	if (!l->started)
 		return;
 	lrt_update_lines(l);
-	lrt_schedule(l);
+	if (rv_core_state(l->core) == RV_STATE_WFI && rv_core_irq_pending(l->core))
+		lrt_react(l);
+	else
+		lrt_schedule(l);
 }
 
 /* ---- Execution -------------------------------------------------------------------- */
@@ -125,24 +133,19 @@ static void lrt_trace_state(struct npu_lrt *l, const char *what)
 		  rv_core_state(l->core), rv_core_instret(l->core), 0);
 }
 
-void npu_lrt_sync(struct npu *n)
+/* Slot count at which the core's local time reaches ns. */
+static uint64_t lrt_slots_at(const struct npu_lrt *l, uint64_t ns)
 {
-	struct npu_lrt *l = lrt(n);
-	uint64_t ipus = n->cfg.lrt_ipus, now, target;
+	return ns > l->base_ns ? (ns - l->base_ns) * l->n->cfg.lrt_ipus / 1000 : 0;
+}
 
-	if (!l->started || l->in_sync)
-		return;
-	now = npu_now(n);
-	if (now < l->base_ns)
-		return;
-	l->in_sync = true;
-	target = (now - l->base_ns) * ipus / 1000;
-	if (target - l->slots > LRT_MAX_DEBT_NS * ipus / 1000) {
-		uint64_t drop = target - l->slots - LRT_MAX_DEBT_NS * ipus / 1000;
+/* Runs the core until it has consumed `target` instruction slots. With
+ * stop_when_idle it returns as soon as the core sleeps with nothing
+ * pending, instead of skipping the rest of the window. */
+static void lrt_run(struct npu_lrt *l, uint64_t target, bool stop_when_idle)
+{
+	struct npu *n = l->n;
 
-		n->stats.lrt_throttled_ns += drop * 1000 / ipus;
-		l->slots += drop;
-	}
 	while (l->slots < target) {
 		enum rv_state st = rv_core_state(l->core);
 		uint64_t ran;
@@ -157,9 +160,11 @@ void npu_lrt_sync(struct npu *n)
 			 * other wake-ups arrive through npu_lrt_irq_update. */
 			uint64_t wake = target;
 
+			if (stop_when_idle)
+				break;
 			if (l->mtimecmp != UINT64_MAX) {
-				uint64_t at_ns = n->cpu.perf_epoch_ns + (l->mtimecmp * 625 + 23) / 24;
-				uint64_t at = at_ns > l->base_ns ? (at_ns - l->base_ns) * ipus / 1000 : 0;
+				uint64_t at = lrt_slots_at(l, n->cpu.perf_epoch_ns +
+							   (l->mtimecmp * 625 + 23) / 24);
 
 				if (at > l->slots && at < wake)
 					wake = at;
@@ -176,7 +181,50 @@ void npu_lrt_sync(struct npu *n)
 		else if (st == RV_STATE_ERROR)
 			lrt_trace_state(l, "error-mode");
 	}
+}
+
+void npu_lrt_sync(struct npu *n)
+{
+	struct npu_lrt *l = lrt(n);
+	uint64_t max_debt = (uint64_t)LRT_MAX_DEBT_NS * n->cfg.lrt_ipus / 1000;
+	uint64_t target;
+
+	if (!l->started || l->in_sync)
+		return;
+	target = lrt_slots_at(l, npu_now(n));
+	if (target > l->slots + max_debt) {
+		uint64_t drop = target - l->slots - max_debt;
+
+		n->stats.lrt_throttled_ns += drop * 1000 / n->cfg.lrt_ipus;
+		l->slots += drop;
+	}
+	l->in_sync = true;
+	lrt_run(l, target, false);
 	l->in_sync = false;
+	lrt_update_lines(l);
+	lrt_schedule(l);
+}
+
+/*
+ * An interrupt just woke the core: let it handle it now, running ahead of
+ * virtual time by at most lrt_lead_ns, instead of waiting for the next time
+ * slice. Silicon answers a JSM message within microseconds; waiting for a
+ * host timer would let a busy host stretch that past the driver's budgets
+ * (ivpu gives PWR_D0I3_ENTER 5 ms, hw-facts §3.5). The result depends only
+ * on the inputs, so runs stay repeatable.
+ */
+static void lrt_react(struct npu_lrt *l)
+{
+	struct npu *n = l->n;
+
+	if (n->cfg.lrt_lead_ns && !l->in_sync && l->started) {
+		npu_lrt_sync(n);
+		if (rv_core_state(l->core) == RV_STATE_RUNNING || rv_core_irq_pending(l->core)) {
+			l->in_sync = true;
+			lrt_run(l, lrt_slots_at(l, npu_now(n) + n->cfg.lrt_lead_ns), true);
+			l->in_sync = false;
+		}
+	}
 	lrt_update_lines(l);
 	lrt_schedule(l);
 }
@@ -214,7 +262,7 @@ void npu_lrt_start(struct npu *n, uint32_t entry)
 	l->slots = 0;
 	lrt_trace_state(l, "start");
 	lrt_update_lines(l);
-	lrt_schedule(l);
+	lrt_react(l);
 }
 
 /* ---- Peripherals (lrt.h) ------------------------------------------------------------ */

@@ -31,6 +31,7 @@ void npu_config_default(struct npu_config *cfg)
 	cfg->device_id = NPU_PCI_DEVICE_MTL;
 	cfg->revision = NPU_PCI_REVISION_MTL;
 	cfg->lrt_ipus = 100;
+	cfg->lrt_lead_ns = 200000;
 	/* 50 MHz × ratio × 2/3: min 300 MHz, efficient 700 MHz, max 1166 MHz,
 	 * the clock observed on a Core Ultra 7 155H (npu-jobs-facts §7). */
 	cfg->fuse_min_ratio = 9;
@@ -49,6 +50,10 @@ struct npu *npu_create(const struct npu_config *cfg, const struct npu_host_ops *
 	}
 	if (cfg->lrt_ipus < 1 || cfg->lrt_ipus > 10000) {
 		*err = "control-core speed must be 1..10000 instructions per microsecond";
+		return NULL;
+	}
+	if (cfg->lrt_lead_ns > 10000000) {
+		*err = "control-core lead must be at most 10000 microseconds";
 		return NULL;
 	}
 	if (!cfg->fuse_min_ratio || cfg->fuse_min_ratio > cfg->fuse_pn_ratio ||

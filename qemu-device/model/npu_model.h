@@ -72,6 +72,9 @@ struct npu_config {
 	uint16_t device_id;     /* NPU_PCI_DEVICE_MTL or NPU_PCI_DEVICE_ARL */
 	uint8_t  revision;
 	uint32_t lrt_ipus;      /* control core: instructions per virtual µs */
+	/* How far the core may run ahead of virtual time to handle an interrupt
+	 * at once (0: only ever run in step with virtual time). */
+	uint32_t lrt_lead_ns;
 	/* Buttress fuses (ratios of the 50 MHz PLL reference) */
 	uint8_t  fuse_min_ratio;
 	uint8_t  fuse_pn_ratio;

@@ -55,6 +55,7 @@ struct IntelNpuState {
     /* properties */
     uint32_t device_id;
     uint32_t lrt_ipus;
+    uint32_t lrt_lead_us;
     bool msix;
     CharBackend console;
 };
@@ -295,6 +296,9 @@ static void npu_realize(PCIDevice *pdev, Error **errp)
     npu_config_default(&cfg);
     cfg.device_id = s->device_id;
     cfg.lrt_ipus = s->lrt_ipus;
+    /* Out-of-range values reach the model as just above its limit so it
+     * reports them; the product must not wrap. */
+    cfg.lrt_lead_ns = MIN(s->lrt_lead_us, 10001u) * 1000u;
 
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, npu_timer_cb, s);
     s->npu = npu_create(&cfg, &npu_host_ops, s, &err);
@@ -379,6 +383,7 @@ static const VMStateDescription npu_vmstate = {
 static Property npu_properties[] = {
     DEFINE_PROP_UINT32("device-id", IntelNpuState, device_id, NPU_PCI_DEVICE_MTL),
     DEFINE_PROP_UINT32("lrt-ipus", IntelNpuState, lrt_ipus, 100),
+    DEFINE_PROP_UINT32("lrt-lead-us", IntelNpuState, lrt_lead_us, 200),
     DEFINE_PROP_BOOL("msix", IntelNpuState, msix, false),
     DEFINE_PROP_CHR("chardev", IntelNpuState, console),
     DEFINE_PROP_END_OF_LIST(),
@@ -400,6 +405,17 @@ static void npu_class_init(ObjectClass *klass, void *data)
     dc->reset = npu_reset_hold;
     dc->vmsd = &npu_vmstate;
     device_class_set_props(dc, npu_properties);
+    object_class_property_set_description(klass, "device-id",
+        "PCI device id: 0x7d1d (Meteor Lake, default) or 0xad1d (Arrow Lake)");
+    object_class_property_set_description(klass, "lrt-ipus",
+        "control core speed in instructions per virtual microsecond (1-10000)");
+    object_class_property_set_description(klass, "lrt-lead-us",
+        "how far the control core may run ahead of virtual time to answer an "
+        "interrupt at once (0-10000 us; 0 keeps it in lock-step)");
+    object_class_property_set_description(klass, "msix",
+        "also offer a 1-vector MSI-X capability (table at the top of BAR0)");
+    object_class_property_set_description(klass, "chardev",
+        "character device that receives the firmware's debug console");
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 
