@@ -1,0 +1,121 @@
+# The userspace driver: the portable core (driver/lib -> libnpudrv.a), the
+# OS layer (driver/os -> libnpuos.a: the backend table and the backends),
+# npuctl, the driver's unit tests (scriptable fake device) and end-to-end
+# tests on the sim backend, and the driver benchmark.
+#
+#   make                      libnpudrv.a, libnpuos.a, $(BUILD)/tools/npuctl
+#   make check-unit           runs test_driver_* among the other unit tests
+#   make bench-driver         boot-to-ready and JSM round trip, sim (+ qtest if QEMU is built)
+#   $(BUILD)/tools/npuctl --backend=sim --firmware=$(BUILD)/firmware/vpu_37xx_v1.bin boot
+#
+# Backends: every driver/os/<name>.c whose name is in DRIVER_BACKENDS is
+# compiled; backends.c gets the list from a generated backends.inc, so the
+# core has no #ifdefs and npuctl builds with whatever backends exist.
+# Override e.g. `make DRIVER_BACKENDS="sim qtest"` on a non-Linux host.
+#
+# Link order: the core calls npu_os_find() (libnpuos.a) and the backends call
+# npu_os_report() (libnpudrv.a), so both archives are linked as a group.
+# Unit tests with the fake device link only libnpudrv.a: fake_npu.c provides
+# its own npu_os_backends[] / npu_os_find() with the "fake" backend.
+
+# Read after this file: prerequisites are expanded when a rule is read.
+MODEL_LIB         ?= $(BUILD)/host/libnpumodel.a
+DRIVER_FW_BIN     := $(BUILD)/firmware/vpu_37xx_v1.bin
+QTEST_CLIENT_OBJ  ?= $(BUILD)/host/tests/qtest/qtest_client.o
+
+NPU_FW_INSTALL_DIR ?= $(PREFIX)/share/intel-npu-mtl/firmware
+
+DRIVER_LIB        := $(BUILD)/host/libnpudrv.a
+DRIVER_OS_LIB     := $(BUILD)/host/libnpuos.a
+DRIVER_LIB_SRCS   := $(sort $(wildcard $(SRCDIR)/driver/lib/*.c))
+DRIVER_LIB_OBJS   := $(patsubst $(SRCDIR)/%.c,$(BUILD)/host/%.o,$(DRIVER_LIB_SRCS))
+
+DRIVER_OS_PRESENT := $(basename $(notdir $(wildcard $(SRCDIR)/driver/os/*.c)))
+DRIVER_BACKENDS   ?= $(filter sim qtest linux,$(DRIVER_OS_PRESENT))
+DRIVER_BACKENDS_INC := $(BUILD)/host/driver/os/backends.inc
+# What each backend needs besides driver/os/<name>.o
+DRIVER_OS_EXTRA_qtest := $(QTEST_CLIENT_OBJ)
+DRIVER_OS_OBJS    := $(BUILD)/host/driver/os/backends.o \
+                     $(foreach b,$(DRIVER_BACKENDS),$(BUILD)/host/driver/os/$(b).o $(DRIVER_OS_EXTRA_$(b)))
+# The sim backend embeds the device model.
+DRIVER_OS_LIBS    := $(if $(filter sim,$(DRIVER_BACKENDS)),$(MODEL_LIB))
+DRIVER_LINK       = -Wl,--start-group $(DRIVER_OS_LIB) $(DRIVER_LIB) -Wl,--end-group \
+                    $(DRIVER_OS_LIBS)
+
+EXTRA_CFLAGS_driver_lib_   += -I$(SRCDIR)/driver/include \
+                              -DNPU_FW_INSTALL_DIR='"$(NPU_FW_INSTALL_DIR)"'
+EXTRA_CFLAGS_driver_os_    += -I$(SRCDIR)/driver/include -I$(SRCDIR)/qemu-device/model \
+                              -I$(BUILD)/host/driver/os
+EXTRA_CFLAGS_driver_tools_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
+EXTRA_CFLAGS_tests_unit_   += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/lib \
+                              -I$(SRCDIR)/driver/os
+EXTRA_CFLAGS_bench_        += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
+
+$(DRIVER_LIB): $(DRIVER_LIB_OBJS)
+	@echo "  AR      $(notdir $@)"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(DRIVER_OS_LIB): $(DRIVER_OS_OBJS)
+	@echo "  AR      $(notdir $@)"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The backend list, rewritten only when it changes.
+.PHONY: driver-backends-check
+$(DRIVER_BACKENDS_INC): driver-backends-check
+	@mkdir -p $(dir $@)
+	@printf 'NPU_BACKEND(%s)\n' $(DRIVER_BACKENDS) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else echo "  GEN     backends.inc ($(DRIVER_BACKENDS))"; mv -f $@.tmp $@; fi
+$(BUILD)/host/driver/os/backends.o: $(DRIVER_BACKENDS_INC)
+
+# ---- npuctl ---------------------------------------------------------------------
+NPUCTL := $(BUILD)/tools/npuctl
+
+$(NPUCTL): $(BUILD)/host/driver/tools/npuctl.o $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(DRIVER_LINK)
+
+# ---- Unit tests against the fake device -------------------------------------------
+DRIVER_TEST_NAMES := regs pm mmu mmu_context fw boot ipc jsm device diag
+DRIVER_TESTS      := $(addprefix $(BUILD)/tests/unit/test_driver_,$(DRIVER_TEST_NAMES))
+FAKE_NPU_OBJ      := $(BUILD)/host/tests/unit/fake_npu.o
+
+$(DRIVER_TESTS): $(BUILD)/tests/unit/test_driver_%: $(BUILD)/host/tests/unit/test_driver_%.o \
+		$(FAKE_NPU_OBJ) $(DRIVER_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcunit
+
+# ---- End-to-end tests on the sim backend (real firmware + test images) ------------
+DRIVER_SIM_TEST := $(BUILD)/tests/unit/test_driver_sim
+# The test finds the firmware at this path (or $NPU_FIRMWARE); build it first
+# when this tree has the firmware fragment.
+DRIVER_SIM_TEST_FW := $(if $(wildcard $(SRCDIR)/mk/firmware.mk),$(DRIVER_FW_BIN))
+EXTRA_CFLAGS_tests_unit_ += -DNPU_TEST_FIRMWARE='"$(abspath $(DRIVER_FW_BIN))"'
+
+$(DRIVER_SIM_TEST): $(BUILD)/host/tests/unit/test_driver_sim.o $(DRIVER_LIB) $(DRIVER_OS_LIB) \
+		$(DRIVER_OS_LIBS) $(DRIVER_SIM_TEST_FW)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(DRIVER_LINK) -lcunit
+
+# ---- Benchmark ----------------------------------------------------------------------
+DRIVER_BENCH := $(BUILD)/bench/bench_driver
+
+$(DRIVER_BENCH): $(BUILD)/host/bench/bench_driver.o $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(DRIVER_LINK)
+
+# sim always; qtest when the QEMU binary of this build exists (else it says why it skips).
+.PHONY: bench-driver
+bench-driver: $(DRIVER_BENCH) $(DRIVER_SIM_TEST_FW)
+	$(Q)$(SANITIZE_ENV) $(DRIVER_BENCH) --backend=sim --firmware=$(DRIVER_FW_BIN)
+	$(Q)$(SANITIZE_ENV) $(DRIVER_BENCH) --backend=qtest --backend-args=qemu=$(abspath $(QEMU_BINARY)) \
+	    --firmware=$(DRIVER_FW_BIN) --boots=3
+
+ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
+INSTALL_BIN += $(NPUCTL)
+UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST)
+BENCHES     += bench-driver
+CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_BENCH) $(NPUCTL)
