@@ -18,8 +18,8 @@
 # Unit tests with the fake device link only libnpudrv.a: fake_npu.c provides
 # its own npu_os_backends[] / npu_os_find() with the "fake" backend.
 
-# Read after this file: prerequisites are expanded when a rule is read.
-MODEL_LIB         ?= $(BUILD)/host/libnpumodel.a
+# Defined by fragments read after this one (prerequisites are expanded when a
+# rule is read): the firmware and the qtest client.
 DRIVER_FW_BIN     := $(BUILD)/firmware/vpu_37xx_v1.bin
 QTEST_CLIENT_OBJ  ?= $(BUILD)/host/tests/qtest/qtest_client.o
 

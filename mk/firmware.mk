@@ -12,10 +12,9 @@
 
 RISCV_CC      ?= riscv64-unknown-elf-gcc
 CUNIT_LIBS    ?= -lcunit
-# Defined by mk/rvcore.mk, mk/model.mk and mk/mmu.mk, which are read after
-# this file; prerequisites are expanded when a rule is read.
+# Defined by mk/rvcore.mk and mk/mmu.mk, which are read after this file;
+# prerequisites are expanded when a rule is read.
 ISS_RUN       ?= $(BUILD)/tools/iss-run
-MODEL_LIB     ?= $(BUILD)/host/libnpumodel.a
 MODEL_HARNESS ?= $(BUILD)/host/tests/unit/model_harness.o
 
 FW_SRC        := $(SRCDIR)/sim-firmware

@@ -23,8 +23,11 @@
  *  - irq_wait() blocks until the device's interrupt fires or timeout_us of
  *    backend time passes: returns 1 if an interrupt was delivered since the
  *    last call, 0 on timeout, negative errno on failure.
+ *  - dma_alloc returns memory that is zero in both views (CPU and device):
+ *    the driver relies on it instead of clearing large regions itself.
  * Functions return 0 or a negative errno, and fill the backend's error
- * message (npu_os_ops.last_error) with the specific cause.
+ * message (npu_os_ops.last_error) with the specific cause. When open()
+ * fails there is no handle: last_error(NULL) then says why.
  */
 #ifndef NPU_DRIVER_OS_H
 #define NPU_DRIVER_OS_H
