@@ -146,10 +146,18 @@ $(IMG_IVPU): $(LINUX_KENV) $(GUEST_INIT) $(GUEST_IVPU_CHECK) $(FIRMWARE_BIN) $(I
              $(LINUX_IMG_SRC)/mkinitramfs.sh $(LINUX_IMG_SRC)/conf/ivpu.conf
 	$(Q)IVPU_PARAMS="$(IVPU_PARAMS)" $(MKINITRAMFS) ivpu $@
 
-images: $(IMG_VFIO) $(IMG_SHELL) $(IMG_IVPU) $(IMG_BROKEN_FW)
+# The same image with intel_vpu forced into hardware scheduling (sched_mode=1,
+# a module parameter of 6.12): the firmware must then also serve the HWS
+# messages, e.g. SET_PRIORITY_BAND_SETUP on every cold boot.
+IMG_IVPU_HWS := $(LINUX_IMG_DIR)/ivpu-hws.cpio
+$(IMG_IVPU_HWS): $(LINUX_KENV) $(GUEST_INIT) $(GUEST_IVPU_CHECK) $(FIRMWARE_BIN) $(IVPU_PARAMS_FILE) \
+                 $(LINUX_IMG_SRC)/mkinitramfs.sh $(LINUX_IMG_SRC)/conf/ivpu.conf
+	$(Q)IVPU_PARAMS="$(IVPU_PARAMS) sched_mode=1" $(MKINITRAMFS) ivpu $@
+
+images: $(IMG_VFIO) $(IMG_SHELL) $(IMG_IVPU) $(IMG_IVPU_HWS) $(IMG_BROKEN_FW)
 
 # ---- demo and run --------------------------------------------------------------
-.PHONY: demo run check-system-demo check-system-broken-fw check-system-ivpu \
+.PHONY: demo run check-system-demo check-system-broken-fw check-system-ivpu check-system-ivpu-hws \
         check-system-harness bench-guest
 
 demo: $(QEMU_BINARY) $(IMG_VFIO)
@@ -188,12 +196,18 @@ check-system-broken-fw: $(QEMU_BINARY) $(IMG_VFIO) $(IMG_BROKEN_FW)
 	@mkdir -p $(SYSTEST_DIR)
 	$(Q)fail=0; $(foreach k,$(BROKEN_FW_KINDS),$(call broken_fw_run,$(k))) exit $$fail
 
+# $(call ivpu_run,IMAGE,LOG NAME)
+ivpu_run = $(RUN_GUEST) --initrd $(abspath $(1)) --name NPU-IVPU --timeout $(GUEST_TIMEOUT) \
+	  --append log_buf_len=4M --quiet --log $(abspath $(SYSTEST_DIR))/$(2).log; \
+	  rc=$$?; echo "   console log with the kernel log of intel_vpu: $(SYSTEST_DIR)/$(2).log"; \
+	  grep '^ivpu-check: \(PASS\|FAIL\|SUMMARY\|  kernel log <\|JSM\|  [A-Z_0-9]* *n=\)' $(SYSTEST_DIR)/$(2).log | sed 's/^/   /'; exit $$rc
 check-system-ivpu: $(QEMU_BINARY) $(IMG_IVPU)
 	@mkdir -p $(SYSTEST_DIR)
-	$(Q)$(RUN_GUEST) --initrd $(abspath $(IMG_IVPU)) --name NPU-IVPU --timeout $(GUEST_TIMEOUT) \
-	  --append log_buf_len=4M --quiet --log $(abspath $(SYSTEST_DIR))/ivpu.log; \
-	  rc=$$?; echo "   console log with the kernel log of intel_vpu: $(SYSTEST_DIR)/ivpu.log"; \
-	  grep '^ivpu-check: \(PASS\|FAIL\|SUMMARY\|  kernel log <\|JSM\|  [A-Z_0-9]* *n=\)' $(SYSTEST_DIR)/ivpu.log | sed 's/^/   /'; exit $$rc
+	$(Q)$(call ivpu_run,$(IMG_IVPU),ivpu)
+
+check-system-ivpu-hws: $(QEMU_BINARY) $(IMG_IVPU_HWS)
+	@mkdir -p $(SYSTEST_DIR)
+	$(Q)$(call ivpu_run,$(IMG_IVPU_HWS),ivpu-hws)
 
 # The judge must be able to fail: a fake QEMU plays a hang, a crash, a guest
 # that lies about its verdict, a panic... (no boot needed, ~3 s).
@@ -207,6 +221,7 @@ bench-guest: $(QEMU_BINARY) $(IMG_VFIO)
 # `make` compiles the guest programs (no download); the images (which need the
 # kernel package) are built by demo, run, images and the system tests.
 ALL_TARGETS  += $(GUEST_INIT) $(GUEST_NPUCTL)
-SYSTEM_TESTS += check-system-harness check-system-demo check-system-broken-fw check-system-ivpu
+SYSTEM_TESTS += check-system-harness check-system-demo check-system-broken-fw check-system-ivpu \
+                check-system-ivpu-hws
 BENCHES      += bench-guest
 CLEAN_FILES  += $(LINUX_IMG_DIR) $(GUEST_OBJDIR) $(SYSTEST_DIR)
