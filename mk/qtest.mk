@@ -42,18 +42,30 @@ $(QTEST_BIN_DIR)/test_os_qtest: $(BUILD)/host/tests/qtest/test_os_qtest.o \
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(or $(CUNIT_LIBS),-lcunit)
 
+# The firmware boot acceptance test boots through the userspace driver's
+# qtest backend, so it links the driver (mk/driver.mk, read before this file).
+QTEST_FW_BOOT := $(QTEST_BIN_DIR)/test_fw_boot
+$(BUILD)/host/tests/qtest/test_fw_boot.o: EXTRA_CFLAGS_tests_qtest_ += \
+	-DNPU_TEST_FIRMWARE='"$(abspath $(BUILD))/firmware/vpu_37xx_v1.bin"'
+$(QTEST_FW_BOOT): $(BUILD)/host/tests/qtest/test_fw_boot.o $(QTEST_COMMON_OBJS) \
+		$(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(QTEST_COMMON_OBJS) $(DRIVER_LINK) \
+	    $(or $(CUNIT_LIBS),-lcunit)
+
 $(QTEST_BENCH): $(BUILD)/host/bench/bench_qtest.o $(QTEST_CLIENT_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 .PHONY: qtests bench-qtest
-qtests: $(QTEST_RUNNERS) $(QTEST_BENCH)
+qtests: $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_BENCH)
 
 bench-qtest: $(QTEST_BENCH) $(QEMU_BINARY)
 	$(Q)QTEST_QEMU_BINARY=$(abspath $(QEMU_BINARY)) $(SANITIZE_ENV) $(QTEST_BENCH)
 
-ALL_TARGETS += $(QTEST_RUNNERS) $(QTEST_BENCH)
-QTESTS      += $(QTEST_RUNNERS)
+ALL_TARGETS += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_BENCH)
+QTESTS      += $(QTEST_RUNNERS) $(QTEST_FW_BOOT)
 BENCHES     += bench-qtest
-CLEAN_FILES += $(QTEST_RUNNERS) $(QTEST_BENCH)
+CLEAN_FILES += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_BENCH)

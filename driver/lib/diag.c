@@ -52,7 +52,7 @@ static const char *dsu_state_name(uint32_t s)
 	case NPU_DSU_STATE_RUNNING: return "running";
 	case NPU_DSU_STATE_WFI:     return "waiting for an interrupt (WFI)";
 	case NPU_DSU_STATE_HALTED:  return "halted by the firmware";
-	case NPU_DSU_STATE_ERROR:   return "error mode (unrecoverable trap)";
+	case NPU_DSU_STATE_ERROR:   return "error mode (stopped by an unhandled trap or an error halt)";
 	default:                    return "unknown state";
 	}
 }
@@ -116,8 +116,13 @@ void npu_diag_dsu(struct npu_device *dev)
 	} else {
 		npu_diag_printf(dev, "  last trap: none");
 	}
-	if (state == NPU_DSU_STATE_HALTED || state == NPU_DSU_STATE_ERROR || halt)
+	/* A zero halt code only means something when the firmware halted:
+	 * a core in error mode without one stopped on a trap. */
+	if (halt || state == NPU_DSU_STATE_HALTED)
 		npu_diag_printf(dev, "  firmware halt code: 0x%02x (%s)", halt, halt_code_name(halt));
+	else if (state == NPU_DSU_STATE_ERROR)
+		npu_diag_printf(dev, "  firmware halt code: none (the core stopped on a trap it could "
+				"not handle)");
 }
 
 /* ivpu_hw_diagnose_failure: ICB and buttress error sources */

@@ -128,7 +128,8 @@
 #define     NPU_DSU_STATE_RUNNING                1
 #define     NPU_DSU_STATE_WFI                    2 /* waiting for an interrupt */
 #define     NPU_DSU_STATE_HALTED                 3 /* stopped by the firmware (clean halt) */
-#define     NPU_DSU_STATE_ERROR                  4 /* error mode: unrecoverable trap */
+#define     NPU_DSU_STATE_ERROR                  4 /* error mode: unhandled trap, or a firmware
+						      halt with a non-zero code */
 #define   NPU_DSU_CTRL_WDOG_EXPIRED            NPU_BIT(8)
 #define   NPU_DSU_TRAP_CAUSE                   NPU_GENMASK(7, 0)  /* last mcause (low bits) */
 #define   NPU_DSU_TRAP_INTERRUPT               NPU_BIT(8)         /* last trap was an interrupt */

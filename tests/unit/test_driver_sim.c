@@ -289,7 +289,7 @@ static void test_firmware_halts(void)
 {
 	CU_ASSERT_EQUAL_FATAL(open_sim(mini_firmware(MINI_HALT), NULL), 0);
 	CU_ASSERT_EQUAL(npu_boot(dev), -ETIMEDOUT);
-	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "control core: error mode (unrecoverable trap)") != NULL ||
+	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "control core: error mode (stopped by an unhandled trap or an error halt)") != NULL ||
 		       strstr(npu_last_diagnosis(dev), "control core: halted by the firmware") != NULL);
 	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "firmware halt code: 0x42 (unknown halt code)") != NULL);
 	close_clean();
