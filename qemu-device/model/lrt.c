@@ -33,6 +33,8 @@ struct npu_lrt {
 	bool in_sync;            /* guards against re-entry through DMA callbacks */
 	uint64_t base_ns;        /* virtual time of the start */
 	uint64_t slots;          /* instruction slots consumed since start (run + idle) */
+	bool in_run;             /* inside rv_core_run: ... */
+	uint64_t run_instret0;   /* ... which started at this instret */
 	uint32_t intc_enable;
 	uint64_t mtimecmp;
 	uint32_t halt_code;
@@ -46,10 +48,55 @@ static struct npu_lrt *lrt(struct npu *n)
 	return n->lrt;
 }
 
-/* Virtual time the core has reached. */
+/* Virtual time the core has reached; inside a run of the interpreter this
+ * includes the instructions retired so far in that run, so mtime, the time
+ * CSR and the timer line advance instruction by instruction. */
 static uint64_t lrt_local_ns(const struct npu_lrt *l)
 {
-	return l->base_ns + l->slots * 1000 / l->n->cfg.lrt_ipus;
+	uint64_t slots = l->slots;
+
+	if (l->in_run)
+		slots += rv_core_instret(l->core) - l->run_instret0;
+	return l->base_ns + slots * 1000 / l->n->cfg.lrt_ipus;
+}
+
+/* Virtual time at which mtime reaches mtimecmp; UINT64_MAX when that is
+ * beyond 64-bit nanoseconds (never). */
+static uint64_t lrt_timer_ns(const struct npu_lrt *l)
+{
+	uint64_t epoch = l->n->cpu.perf_epoch_ns, ns;
+
+	if (l->mtimecmp > (UINT64_MAX - 23) / 625)
+		return UINT64_MAX;
+	ns = (l->mtimecmp * 625 + 23) / 24;
+	return ns > UINT64_MAX - epoch ? UINT64_MAX : epoch + ns;
+}
+
+/* First instruction slot whose local time is at or after ns (rounded up,
+ * unlike lrt_slots_at), so that mtime >= mtimecmp holds there. */
+static uint64_t lrt_slot_reaching(const struct npu_lrt *l, uint64_t ns)
+{
+	uint64_t ipus = l->n->cfg.lrt_ipus, d, q;
+
+	if (ns == UINT64_MAX)
+		return UINT64_MAX;
+	if (ns <= l->base_ns)
+		return 0;
+	d = ns - l->base_ns;
+	q = d / 1000;
+	if (q >= UINT64_MAX / ipus - 1)
+		return UINT64_MAX;
+	return q * ipus + ((d % 1000) * ipus + 999) / 1000;
+}
+
+/* Virtual time at which the core reaches slot s (lrt_slots_at(t) >= s). */
+static uint64_t lrt_slot_time(const struct npu_lrt *l, uint64_t s)
+{
+	uint64_t ipus = l->n->cfg.lrt_ipus, q = s / ipus;
+
+	if (s == UINT64_MAX || q >= (UINT64_MAX - l->base_ns) / 1000 - 1)
+		return UINT64_MAX;
+	return l->base_ns + q * 1000 + ((s % ipus) * 1000 + ipus - 1) / ipus;
 }
 
 static uint64_t lrt_mtime(const struct npu_lrt *l)
@@ -91,6 +138,7 @@ static void lrt_schedule(struct npu_lrt *l)
 {
 	struct npu *n = l->n;
 	enum rv_state st = rv_core_state(l->core);
+	uint64_t wake;
 	bool runnable = l->started &&
 			(st == RV_STATE_RUNNING || (st == RV_STATE_WFI && rv_core_irq_pending(l->core)));
 
@@ -98,18 +146,19 @@ static void lrt_schedule(struct npu_lrt *l)
 		uint64_t now = npu_now(n), local = lrt_local_ns(l);
 
 		npu_event_arm(n, NPU_EV_LRT_SLICE, (local > now ? local : now) + LRT_SLICE_NS);
-	}
-	else
-		npu_event_cancel(n, NPU_EV_LRT_SLICE);
-
-	if (l->started && st == RV_STATE_WFI && l->mtimecmp != UINT64_MAX &&
-	    lrt_mtime(l) < l->mtimecmp) {
-		uint64_t ns = n->cpu.perf_epoch_ns + (l->mtimecmp * 625 + 23) / 24;
-
-		npu_event_arm(n, NPU_EV_LRT_TIMER, ns);
 	} else {
-		npu_event_cancel(n, NPU_EV_LRT_TIMER);
+		npu_event_cancel(n, NPU_EV_LRT_SLICE);
 	}
+
+	/* Wake at the first instruction slot where mtime >= mtimecmp holds:
+	 * a deadline between two slots would otherwise fire one slot early and
+	 * re-arm itself forever. */
+	wake = l->started && st == RV_STATE_WFI && lrt_mtime(l) < l->mtimecmp ?
+	       lrt_slot_time(l, lrt_slot_reaching(l, lrt_timer_ns(l))) : UINT64_MAX;
+	if (wake != UINT64_MAX)
+		npu_event_arm(n, NPU_EV_LRT_TIMER, wake);
+	else
+		npu_event_cancel(n, NPU_EV_LRT_TIMER);
 }
 
 void npu_lrt_irq_update(struct npu *n)
@@ -163,8 +212,7 @@ static void lrt_run(struct npu_lrt *l, uint64_t target, bool stop_when_idle)
 			if (stop_when_idle)
 				break;
 			if (l->mtimecmp != UINT64_MAX) {
-				uint64_t at = lrt_slots_at(l, n->cpu.perf_epoch_ns +
-							   (l->mtimecmp * 625 + 23) / 24);
+				uint64_t at = lrt_slot_reaching(l, lrt_timer_ns(l));
 
 				if (at > l->slots && at < wake)
 					wake = at;
@@ -172,7 +220,10 @@ static void lrt_run(struct npu_lrt *l, uint64_t target, bool stop_when_idle)
 			l->slots = wake > l->slots ? wake : l->slots + 1;
 			continue;
 		}
+		l->in_run = true;
+		l->run_instret0 = rv_core_instret(l->core);
 		ran = rv_core_run(l->core, target - l->slots);
+		l->in_run = false;
 		l->slots += ran ? ran : 1;
 		n->stats.lrt_instructions += ran;
 		st = rv_core_state(l->core);
@@ -194,8 +245,11 @@ void npu_lrt_sync(struct npu *n)
 	target = lrt_slots_at(l, npu_now(n));
 	if (target > l->slots + max_debt) {
 		uint64_t drop = target - l->slots - max_debt;
+		enum rv_state st = rv_core_state(l->core);
 
-		n->stats.lrt_throttled_ns += drop * 1000 / n->cfg.lrt_ipus;
+		/* only a core with work to do falls behind; a sleeping one skips */
+		if (st == RV_STATE_RUNNING || (st == RV_STATE_WFI && rv_core_irq_pending(l->core)))
+			n->stats.lrt_throttled_ns += drop * 1000 / n->cfg.lrt_ipus;
 		l->slots += drop;
 	}
 	l->in_sync = true;
@@ -550,6 +604,7 @@ void npu_lrt_reset(struct npu *n)
 	if (l->started)
 		lrt_trace_state(l, "reset");
 	l->started = false;
+	l->in_run = false;
 	rv_core_reset(l->core, 0);
 	rv_core_halt(l->core, false);
 	l->intc_enable = 0;

@@ -14,6 +14,7 @@
 
 #define MH_POLL_SLEEP_US   50    /* ivpu's REG_POLL_SLEEP_US */
 #define MH_TIMER_RUNAWAY   1000000u
+#define MH_CLOCK_RUNAWAY   10000000u   /* clock reads within one npu_timer_expired */
 
 /* ivpu's MMU constants (hw-facts §6) */
 #define MH_STRTAB_ENTRIES  4
@@ -88,7 +89,17 @@ static void host_msi(void *opaque)
 
 static uint64_t host_clock(void *opaque)
 {
-	return ((struct mh *)opaque)->now_ns;
+	struct mh *h = opaque;
+
+	/* A model that keeps finding due events at the same instant would
+	 * hang the host: make that a loud failure instead. */
+	if (h->in_timer && ++h->timer_clock_reads > MH_CLOCK_RUNAWAY) {
+		fprintf(stderr, "model_harness: npu_timer_expired() does not return at %llu ns "
+			"(an event keeps re-arming itself at the present)\n",
+			(unsigned long long)h->now_ns);
+		abort();
+	}
+	return h->now_ns;
 }
 
 static void host_timer_mod(void *opaque, uint64_t deadline)
@@ -106,6 +117,42 @@ static void host_guest_error(void *opaque, const char *msg)
 		fprintf(stderr, "guest error: %s\n", msg);
 }
 
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static void tlog_append(struct mh *h, const struct npu_trace *ev)
+{
+	struct mh_trace_rec *r;
+
+	if (h->tlog_len == h->tlog_cap) {
+		size_t cap = h->tlog_cap ? 2 * h->tlog_cap : 1024;
+		struct mh_trace_rec *p = realloc(h->tlog, cap * sizeof(*p));
+
+		if (!p) {
+			fprintf(stderr, "model_harness: no memory for the trace log\n");
+			abort();
+		}
+		h->tlog = p;
+		h->tlog_cap = cap;
+	}
+	r = &h->tlog[h->tlog_len++];
+	memset(r, 0, sizeof(*r));
+	r->kind = ev->kind;
+	copy_str(r->block, sizeof(r->block), ev->block);
+	copy_str(r->name, sizeof(r->name), ev->name);
+	r->a = ev->a;
+	r->b = ev->b;
+	r->c = ev->c;
+	r->d = ev->d;
+	if (ev->text) {
+		r->text = strdup(ev->text);
+		if (!r->text)
+			abort();
+	}
+}
+
 static void host_trace(void *opaque, const struct npu_trace *ev)
 {
 	struct mh *h = opaque;
@@ -116,6 +163,36 @@ static void host_trace(void *opaque, const struct npu_trace *ev)
 		h->last_fault = *ev;
 		h->faults_by_event[ev->c & 0xFF]++;
 	}
+	if (h->tlog_on)
+		tlog_append(h, ev);
+}
+
+static void host_console(void *opaque, const char *line)
+{
+	struct mh *h = opaque;
+	size_t n = strlen(line);
+
+	h->console_lines++;
+	if (h->console_len + n + 2 <= MH_CONSOLE_MAX) {
+		if (h->console_len + n + 2 > h->console_cap) {
+			size_t cap = h->console_cap ? h->console_cap : 4096;
+			char *p;
+
+			while (cap < h->console_len + n + 2)
+				cap *= 2;
+			p = realloc(h->console, cap);
+			if (!p)
+				abort();
+			h->console = p;
+			h->console_cap = cap;
+		}
+		memcpy(h->console + h->console_len, line, n);
+		h->console_len += n;
+		h->console[h->console_len++] = '\n';
+		h->console[h->console_len] = '\0';
+	}
+	if (h->on_console)
+		h->on_console(h->on_console_opaque, line);
 }
 
 static const struct npu_host_ops mh_ops = {
@@ -126,11 +203,19 @@ static const struct npu_host_ops mh_ops = {
 	.timer_mod = host_timer_mod,
 	.guest_error = host_guest_error,
 	.trace = host_trace,
+	.console = host_console,
 };
 
 int mh_init(struct mh *h, uint64_t ram_size)
 {
 	struct npu_config cfg;
+
+	npu_config_default(&cfg);
+	return mh_init_cfg(h, ram_size, &cfg);
+}
+
+int mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npu_config *cfg)
+{
 	const char *err = NULL;
 
 	memset(h, 0, sizeof(*h));
@@ -144,8 +229,7 @@ int mh_init(struct mh *h, uint64_t ram_size)
 	h->alloc_next = 0x1000; /* keep bus address 0 unused: 0 means "none" */
 	h->deadline_ns = UINT64_MAX;
 	h->print_guest_errors = getenv("MH_VERBOSE") != NULL;
-	npu_config_default(&cfg);
-	h->npu = npu_create(&cfg, &mh_ops, h, &err);
+	h->npu = npu_create(cfg, &mh_ops, h, &err);
 	if (!h->npu) {
 		fprintf(stderr, "model_harness: npu_create: %s\n", err);
 		abort();
@@ -158,7 +242,62 @@ void mh_fini(struct mh *h)
 {
 	npu_destroy(h->npu);
 	free(h->ram);
+	mh_trace_clear(h);
+	free(h->tlog);
+	free(h->console);
 	memset(h, 0, sizeof(*h));
+}
+
+/* ---- Trace log and console ------------------------------------------------------- */
+
+void mh_trace_clear(struct mh *h)
+{
+	for (size_t i = 0; i < h->tlog_len; i++)
+		free(h->tlog[i].text);
+	h->tlog_len = 0;
+}
+
+void mh_trace_log(struct mh *h, bool on)
+{
+	if (on)
+		mh_trace_clear(h);
+	h->tlog_on = on;
+}
+
+const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npu_trace_kind kind)
+{
+	for (size_t i = h->tlog_len; i-- > 0;)
+		if (h->tlog[i].kind == kind)
+			return &h->tlog[i];
+	return NULL;
+}
+
+size_t mh_trace_count(const struct mh *h, enum npu_trace_kind kind, const char *block,
+		      const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->tlog_len; i++) {
+		const struct mh_trace_rec *r = &h->tlog[i];
+
+		if (r->kind == kind && (!block || !strcmp(r->block, block)) &&
+		    (!name || !strcmp(r->name, name)))
+			n++;
+	}
+	return n;
+}
+
+void mh_console_clear(struct mh *h)
+{
+	h->console_len = 0;
+	h->console_lines = 0;
+	if (h->console)
+		h->console[0] = '\0';
+}
+
+bool mh_console_has(const struct mh *h, const char *s)
+{
+	return h->console && strstr(h->console, s) != NULL;
 }
 
 /* ---- Time ------------------------------------------------------------------------- */
@@ -172,7 +311,10 @@ void mh_advance(struct mh *h, uint64_t ns)
 		if (h->deadline_ns > h->now_ns)
 			h->now_ns = h->deadline_ns;
 		h->deadline_ns = UINT64_MAX;
+		h->in_timer = true;
+		h->timer_clock_reads = 0;
 		npu_timer_expired(h->npu);
+		h->in_timer = false;
 		if (++fired > MH_TIMER_RUNAWAY) {
 			fprintf(stderr, "model_harness: the model re-arms its timer forever\n");
 			abort();
@@ -258,6 +400,111 @@ int mh_power_up(struct mh *h)
 		       NPU_BTRS_VPU_STATUS_READY, 1500000))
 		return -1;
 	return 0;
+}
+
+bool mh_wp_request(struct mh *h, uint32_t p0, uint32_t p1, uint32_t p2)
+{
+	const unsigned b = NPU_BAR_REGB;
+
+	if (!mh_poll32(h, b, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND, 0, NPU_TIMEOUT_PLL_US))
+		return false;
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_PAYLOAD0, p0);
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_PAYLOAD1, p1);
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_PAYLOAD2, p2);
+	mh_wr32(h, b, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND);
+	return mh_poll32(h, b, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND, 0, NPU_TIMEOUT_PLL_US);
+}
+
+/* §3.1 steps 4-9 (ivpu_hw_ip.c host_ss_configure, idle_gen_disable,
+ * pwr_domain_enable, host_ss_axi_enable, top_noc_enable). */
+int mh_power_up_ip(struct mh *h)
+{
+	const unsigned v = NPU_BAR_REGV;
+
+	if (mh_power_up(h))
+		return -1;
+	if (!mh_poll32(h, v, NPU_HOST_SS_CPR_RST_CLR, NPU_HOST_SS_CPR_AON, 0, NPU_TIMEOUT_IP_BAR_US))
+		return -2;
+	mh_wr32(h, v, NPU_HOST_SS_CPR_RST_CLR, NPU_HOST_SS_CPR_ALL);
+	if (mh_rd32(h, v, NPU_HOST_SS_NOC_QREQN) & NPU_HOST_SS_NOC_TOP_SOCMMIO)
+		return -3;
+	mh_wr32(h, v, NPU_HOST_SS_AON_VPU_IDLE_GEN, 0);
+	mh_wr32(h, v, NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0,
+		mh_rd32(h, v, NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0) | NPU_AON_PWR_MSS_CPU);
+	mh_wr32(h, v, NPU_HOST_SS_AON_PWR_ISLAND_EN0,
+		mh_rd32(h, v, NPU_HOST_SS_AON_PWR_ISLAND_EN0) | NPU_AON_PWR_MSS_CPU);
+	if (!mh_poll32(h, v, NPU_HOST_SS_AON_PWR_ISLAND_STATUS0, NPU_AON_PWR_MSS_CPU,
+		       NPU_AON_PWR_MSS_CPU, NPU_TIMEOUT_PWR_ISLAND_US))
+		return -4;
+	if (mh_rd32(h, v, NPU_TOP_NOC_QREQN) & NPU_TOP_NOC_ALL)
+		return -5;
+	mh_wr32(h, v, NPU_HOST_SS_CPR_CLK_SET, mh_rd32(h, v, NPU_HOST_SS_CPR_CLK_SET) |
+		NPU_HOST_SS_CPR_ALL);
+	mh_wr32(h, v, NPU_HOST_SS_AON_PWR_ISO_EN0,
+		mh_rd32(h, v, NPU_HOST_SS_AON_PWR_ISO_EN0) & ~NPU_AON_PWR_MSS_CPU);
+	mh_wr32(h, v, NPU_HOST_SS_CPR_RST_SET, mh_rd32(h, v, NPU_HOST_SS_CPR_RST_SET) |
+		NPU_HOST_SS_CPR_ALL);
+	mh_wr32(h, v, NPU_HOST_SS_AON_DPU_ACTIVE, NPU_AON_DPU_ACTIVE);
+	mh_wr32(h, v, NPU_HOST_SS_NOC_QREQN, NPU_HOST_SS_NOC_TOP_SOCMMIO);
+	if (!(mh_rd32(h, v, NPU_HOST_SS_NOC_QACCEPTN) & NPU_HOST_SS_NOC_TOP_SOCMMIO) ||
+	    mh_rd32(h, v, NPU_HOST_SS_NOC_QDENY))
+		return -6;
+	mh_wr32(h, v, NPU_TOP_NOC_QREQN, NPU_TOP_NOC_ALL);
+	if ((mh_rd32(h, v, NPU_TOP_NOC_QACCEPTN) & NPU_TOP_NOC_ALL) != NPU_TOP_NOC_ALL ||
+	    mh_rd32(h, v, NPU_TOP_NOC_QDENY))
+		return -7;
+	return 0;
+}
+
+int mh_power_down(struct mh *h, uint64_t *perf_cnt)
+{
+	const unsigned b = NPU_BAR_REGB, v = NPU_BAR_REGV;
+	uint64_t cnt = mh_rd64(h, v, NPU_CPU_SS_TIM_PERF_FREE_CNT);
+
+	if (perf_cnt)
+		*perf_cnt = cnt;
+	if (!mh_poll32(h, b, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER, 0,
+		       NPU_TIMEOUT_BTRS_US))
+		return -1;
+	mh_wr32(h, b, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER);
+	if (!mh_poll32(h, b, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER, 0,
+		       NPU_TIMEOUT_BTRS_US))
+		return -2;
+	if (!mh_wp_request(h, 0, 0, 0))
+		return -3;
+	if (!mh_poll32(h, b, NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS, 0,
+		       NPU_TIMEOUT_BTRS_US))
+		return -4;
+	mh_wr32(h, b, NPU_BTRS_VPU_D0I3_CONTROL,
+		mh_rd32(h, b, NPU_BTRS_VPU_D0I3_CONTROL) | NPU_BTRS_VPU_D0I3_CONTROL_I3);
+	if (!mh_poll32(h, b, NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS, 0,
+		       NPU_TIMEOUT_BTRS_US))
+		return -5;
+	mh_advance(h, 5000);
+	return 0;
+}
+
+void mh_boot_core(struct mh *h, uint64_t entry)
+{
+	const unsigned v = NPU_BAR_REGV;
+	uint32_t r = mh_rd32(h, v, NPU_HOST_IF_TCU_PTW_OVERRIDES);
+
+	r |= NPU_TCU_PTW_NOSNOOP_OVERRIDE_EN;
+	r &= ~NPU_TCU_PTW_AW_NOSNOOP_OVERRIDE;
+	r |= NPU_TCU_PTW_AR_NOSNOOP_OVERRIDE;
+	mh_wr32(h, v, NPU_HOST_IF_TCU_PTW_OVERRIDES, r);
+	mh_wr32(h, v, NPU_HOST_IF_TBU_MMUSSIDV, mh_rd32(h, v, NPU_HOST_IF_TBU_MMUSSIDV) |
+		NPU_TBU_AWMMUSSIDV(NPU_MMU_TBU_LRT) | NPU_TBU_ARMMUSSIDV(NPU_MMU_TBU_LRT) |
+		NPU_TBU_AWMMUSSIDV(NPU_MMU_TBU_DMA) | NPU_TBU_ARMMUSSIDV(NPU_MMU_TBU_DMA));
+	r = mh_rd32(h, v, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC);
+	r |= NPU_LEON_RT_VEC_IRQI_RSTRUN0;
+	r &= ~NPU_LEON_RT_VEC_IRQI_RSTVEC;
+	mh_wr32(h, v, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, r);
+	mh_wr32(h, v, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, r | NPU_LEON_RT_VEC_IRQI_RESUME0);
+	mh_wr32(h, v, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, r);
+	r = (uint32_t)(entry >> NPU_LOADING_ADDRESS_SHIFT);
+	mh_wr32(h, v, NPU_HOST_SS_LOADING_ADDRESS_LO, r);
+	mh_wr32(h, v, NPU_HOST_SS_LOADING_ADDRESS_LO, r | NPU_LOADING_ADDRESS_DONE);
 }
 
 /* ---- Memory -------------------------------------------------------------------------- */

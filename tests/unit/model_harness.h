@@ -9,14 +9,19 @@
  * Usage:
  *   struct mh h;
  *   mh_init(&h, MH_RAM_DEFAULT);       // creates the device, bus mastering on
- *   mh_power_up(&h);                   // BAR0 reachable
+ *   mh_power_up(&h);                   // BAR0 reachable (mh_power_up_ip: and the
+ *                                      // IP side, MSS_CPU island and NOCs)
  *   mh_mmu_setup(&h);                  // stream table, CD 0, queues, like ivpu
  *   mh_mmu_enable(&h);                 // ivpu_mmu_reset + enable: CR0 = 0x1D
  *   mh_map(&h, 0, va, pa, NPU_MMU_ENTRY_PAGE_IVPU);
+ *   mh_boot_core(&h, entry);           // start the control core, like ivpu
  *   ...
+ *   mh_power_down(&h, NULL);           // IP reset, workpoint 0, D0i3
  *   mh_fini(&h);
  *
- * Everything is deterministic: no wall clock, no threads.
+ * Trace records can be logged (mh_trace_log) and firmware console lines are
+ * collected in h.console. Everything is deterministic: no wall clock, no
+ * threads.
  */
 #ifndef MODEL_HARNESS_H
 #define MODEL_HARNESS_H
@@ -30,10 +35,21 @@
 #define MH_DMA_LOG_SIZE    256   /* most recent DMA accesses kept */
 #define MH_MAX_SSID        256   /* CD table entries, as ivpu (§6) */
 #define MH_TRACE_KINDS     (NPU_TRACE_FW_CONSOLE + 1)
+#define MH_CONSOLE_MAX     (4u << 20)
 
 struct mh_dma_rec {
 	uint64_t addr, len;
 	bool write, ok;
+};
+
+/* A copy of one trace record (mh_trace_log): strings copied (block and name
+ * truncated to fit; "" for NULL), text duplicated (NULL when none). */
+struct mh_trace_rec {
+	enum npu_trace_kind kind;
+	char block[24];
+	char name[40];
+	uint64_t a, b, c, d;
+	char *text;
 };
 
 struct mh {
@@ -49,6 +65,8 @@ struct mh {
 	/* Virtual time */
 	uint64_t now_ns;
 	uint64_t deadline_ns;        /* host timer armed by the model; UINT64_MAX = off */
+	bool in_timer;               /* inside npu_timer_expired (runaway guard) */
+	uint64_t timer_clock_reads;  /* clock reads during this npu_timer_expired */
 
 	/* Counters */
 	unsigned msis;
@@ -62,6 +80,21 @@ struct mh {
 	struct npu_trace last_fault; /* last NPU_TRACE_MMU_FAULT (name valid: static) */
 	uint64_t faults_by_event[256]; /* NPU_TRACE_MMU_FAULT by event id (0 = abort) */
 
+	/* Trace log: every record while mh_trace_log(h, true) is in force */
+	struct mh_trace_rec *tlog;
+	size_t tlog_len, tlog_cap;
+	bool tlog_on;
+
+	/* Firmware console: every complete line the model reports, each ended
+	 * by '\n', the whole NUL-terminated (up to MH_CONSOLE_MAX bytes; lines
+	 * beyond are counted, not stored). on_console, when set, sees each
+	 * line too. */
+	char *console;
+	size_t console_len, console_cap;
+	unsigned console_lines;
+	void (*on_console)(void *opaque, const char *line);
+	void *on_console_opaque;
+
 	/* The MMU structures mh_mmu_setup builds, as ivpu lays them out (§6) */
 	uint64_t strtab, cdtab, cmdq, evtq;
 	uint32_t cmdq_prod;          /* host copies of the queue pointers */
@@ -71,7 +104,21 @@ struct mh {
 
 /* Create the device over fresh zeroed RAM; bus mastering enabled. Returns 0. */
 int  mh_init(struct mh *h, uint64_t ram_size);
+/* The same with a configuration of the test's choosing (aborts if invalid). */
+int  mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npu_config *cfg);
 void mh_fini(struct mh *h);
+
+/* ---- Trace log and console ---------------------------------------------------- */
+/* Start (on: the log is emptied first) or stop recording every trace record. */
+void mh_trace_log(struct mh *h, bool on);
+void mh_trace_clear(struct mh *h);
+/* The most recent logged record of a kind, or NULL. */
+const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npu_trace_kind kind);
+/* Number of logged records of a kind (with block and name when non-NULL). */
+size_t mh_trace_count(const struct mh *h, enum npu_trace_kind kind, const char *block,
+		      const char *name);
+void mh_console_clear(struct mh *h);
+bool mh_console_has(const struct mh *h, const char *s);
 
 /* ---- Time -------------------------------------------------------------------- */
 /* Advance the clock by ns, firing the model's timer at every deadline passed. */
@@ -91,6 +138,23 @@ bool mh_poll32(struct mh *h, unsigned bar, uint64_t off, uint32_t mask, uint32_t
 /* D0i3 exit and workpoint request as ivpu (§3.1 steps 2-3): 0 when
  * VPU_STATUS.READY, -1 otherwise. */
 int mh_power_up(struct mh *h);
+/* One workpoint request (§3.1 steps 1/3: wait SEND == 0, payloads, SEND, wait
+ * SEND == 0); false on a timeout. */
+bool mh_wp_request(struct mh *h, uint32_t p0, uint32_t p1, uint32_t p2);
+/* The whole of ivpu's power-up: mh_power_up, then the IP side (§3.1 steps
+ * 4-9: IP BAR, host-SS configure, idle generator off, MSS_CPU power island,
+ * AXI, TOP NOC). 0, or the negative number of the part that failed: -1
+ * buttress, -2 IP BAR, -3 NOC_QREQN, -4 island, -5 TOP_NOC_QREQN, -6 AXI,
+ * -7 TOP NOC. */
+int mh_power_up_ip(struct mh *h);
+/* ivpu_hw_power_down (§3.6): read TIM_PERF_FREE_CNT into *perf_cnt (may be
+ * NULL), IP reset, workpoint 0, D0i3 entry, 5 µs. 0, or -1..-5 for the step
+ * that timed out. */
+int mh_power_down(struct mh *h, uint64_t *perf_cnt);
+/* ivpu_hw_boot_fw for 37xx (§3.3 steps 2-5): snoop overrides, TBU0/TBU2
+ * SSID-valid bits, LEON_RT_VEC 0x1/0x3/0x1, LOADING_ADDRESS_LO entry >> 9
+ * then with DONE. */
+void mh_boot_core(struct mh *h, uint64_t entry);
 
 /* ---- Memory ----------------------------------------------------------------------- */
 /* Zeroed RAM, aligned (power of two); aborts when RAM is exhausted. */

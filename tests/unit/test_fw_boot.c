@@ -29,15 +29,16 @@
 #include <CUnit/Basic.h>
 
 #include "model_harness.h"
-#include "npu_internal.h"     /* struct npu: the console hook, see host_init() */
 #include "npu/fw_header.h"
 #include "intel-npu/boot_params.h"
 #include "intel-npu/ipc.h"
 #include "intel-npu/jobq.h"
 #include "intel-npu/jsm.h"
 #include "intel-npu/lrt.h"
+#include "intel-npu/pci.h"
 #include "intel-npu/regs_btrs.h"
 #include "intel-npu/regs_ip.h"
+#include "intel-npu/regs_mmu.h"
 #include "intel-npu/va_layout.h"
 
 #ifndef NPU_TEST_FIRMWARE_BIN
@@ -170,85 +171,17 @@ static void alloc_global(struct host *H, struct bo *b, uint64_t size)
 	map_bo(H, b);
 }
 
-/* §3.1 steps 4-9 (ivpu_hw_ip.c host_ss_configure, idle_gen_disable,
- * pwr_domain_enable, host_ss_axi_enable, top_noc_enable); the buttress
- * part (D0i3 exit, workpoint) is mh_power_up(). */
+/* ivpu's power-up (§3.1), buttress and IP side: model_harness.c. */
 static int power_up(struct host *H)
 {
-	struct mh *h = &H->h;
-
-	if (mh_power_up(h))
-		return -1;
-	if (!mh_poll32(h, V, NPU_HOST_SS_CPR_RST_CLR, NPU_HOST_SS_CPR_AON, 0, NPU_TIMEOUT_IP_BAR_US))
-		return -2;
-	mh_wr32(h, V, NPU_HOST_SS_CPR_RST_CLR, NPU_HOST_SS_CPR_ALL);
-	if (mh_rd32(h, V, NPU_HOST_SS_NOC_QREQN) & NPU_HOST_SS_NOC_TOP_SOCMMIO)
-		return -3;
-	mh_wr32(h, V, NPU_HOST_SS_AON_VPU_IDLE_GEN, 0);
-	mh_wr32(h, V, NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0,
-		mh_rd32(h, V, NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0) | NPU_AON_PWR_MSS_CPU);
-	mh_wr32(h, V, NPU_HOST_SS_AON_PWR_ISLAND_EN0,
-		mh_rd32(h, V, NPU_HOST_SS_AON_PWR_ISLAND_EN0) | NPU_AON_PWR_MSS_CPU);
-	if (!mh_poll32(h, V, NPU_HOST_SS_AON_PWR_ISLAND_STATUS0, NPU_AON_PWR_MSS_CPU,
-		       NPU_AON_PWR_MSS_CPU, NPU_TIMEOUT_PWR_ISLAND_US))
-		return -4;
-	if (mh_rd32(h, V, NPU_TOP_NOC_QREQN) & NPU_TOP_NOC_ALL)
-		return -5;
-	mh_wr32(h, V, NPU_HOST_SS_CPR_CLK_SET, mh_rd32(h, V, NPU_HOST_SS_CPR_CLK_SET) |
-		NPU_HOST_SS_CPR_ALL);
-	mh_wr32(h, V, NPU_HOST_SS_AON_PWR_ISO_EN0,
-		mh_rd32(h, V, NPU_HOST_SS_AON_PWR_ISO_EN0) & ~NPU_AON_PWR_MSS_CPU);
-	mh_wr32(h, V, NPU_HOST_SS_CPR_RST_SET, mh_rd32(h, V, NPU_HOST_SS_CPR_RST_SET) |
-		NPU_HOST_SS_CPR_ALL);
-	mh_wr32(h, V, NPU_HOST_SS_AON_DPU_ACTIVE, NPU_AON_DPU_ACTIVE);
-	mh_wr32(h, V, NPU_HOST_SS_NOC_QREQN, NPU_HOST_SS_NOC_TOP_SOCMMIO);
-	if (!(mh_rd32(h, V, NPU_HOST_SS_NOC_QACCEPTN) & NPU_HOST_SS_NOC_TOP_SOCMMIO) ||
-	    mh_rd32(h, V, NPU_HOST_SS_NOC_QDENY))
-		return -6;
-	mh_wr32(h, V, NPU_TOP_NOC_QREQN, NPU_TOP_NOC_ALL);
-	if ((mh_rd32(h, V, NPU_TOP_NOC_QACCEPTN) & NPU_TOP_NOC_ALL) != NPU_TOP_NOC_ALL ||
-	    mh_rd32(h, V, NPU_TOP_NOC_QDENY))
-		return -7;
-	return 0;
-}
-
-static bool wp_request(struct mh *h, uint32_t p0, uint32_t p1, uint32_t p2)
-{
-	if (!mh_poll32(h, B, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND, 0, NPU_TIMEOUT_PLL_US))
-		return false;
-	mh_wr32(h, B, NPU_BTRS_WP_REQ_PAYLOAD0, p0);
-	mh_wr32(h, B, NPU_BTRS_WP_REQ_PAYLOAD1, p1);
-	mh_wr32(h, B, NPU_BTRS_WP_REQ_PAYLOAD2, p2);
-	mh_wr32(h, B, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND);
-	return mh_poll32(h, B, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND, 0, NPU_TIMEOUT_PLL_US);
+	return mh_power_up_ip(&H->h);
 }
 
 /* ivpu_hw_power_down (§3.6): perf counter saved, IP reset, workpoint 0, D0i3. */
 static int power_down(struct host *H)
 {
-	struct mh *h = &H->h;
-
-	H->d0i3_entry_vpu_ts = mh_rd64(h, V, NPU_CPU_SS_TIM_PERF_FREE_CNT);
-	H->d0i3_entry_ns = h->now_ns;
-	if (!mh_poll32(h, B, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER, 0,
-		       NPU_TIMEOUT_BTRS_US))
-		return -1;
-	mh_wr32(h, B, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER);
-	if (!mh_poll32(h, B, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER, 0,
-		       NPU_TIMEOUT_BTRS_US))
-		return -2;
-	if (!wp_request(h, 0, 0, 0))
-		return -3;
-	if (!mh_poll32(h, B, NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS, 0,
-		       NPU_TIMEOUT_BTRS_US))
-		return -4;
-	mh_wr32(h, B, NPU_BTRS_VPU_D0I3_CONTROL,
-		mh_rd32(h, B, NPU_BTRS_VPU_D0I3_CONTROL) | NPU_BTRS_VPU_D0I3_CONTROL_I3);
-	if (!mh_poll32(h, B, NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS, 0,
-		       NPU_TIMEOUT_BTRS_US))
-		return -5;
-	mh_advance(h, 5000);
-	return 0;
+	H->d0i3_entry_ns = H->h.now_ns;
+	return mh_power_down(&H->h, &H->d0i3_entry_vpu_ts);
 }
 
 /* ivpu_fw_load: zero the runtime region up to the image, copy the image. */
@@ -328,9 +261,7 @@ static void host_init(struct host *H, const uint8_t *file, size_t size)
 	console_len = 0;
 	console[0] = '\0';
 	mh_init(&H->h, RAM_SIZE);
-	/* The harness has no console hook; the model keeps its host ops in
-	 * struct npu (npu_internal.h), so attach ours there. */
-	H->h.npu->host.console = on_console;
+	H->h.on_console = on_console;
 	H->trace_level = NPU_LOG_LEVEL_INFO;   /* ivpu fw_log_level=2 */
 	H->file = malloc(size);
 	memcpy(H->file, file, size);
@@ -371,25 +302,7 @@ static void host_fini(struct host *H)
 /* ivpu_hw_boot_fw for 37xx (§3.3): snoop overrides, TBU SSIDs, start. */
 static void start_core(struct host *H, uint64_t entry)
 {
-	struct mh *h = &H->h;
-	uint32_t v = mh_rd32(h, V, NPU_HOST_IF_TCU_PTW_OVERRIDES);
-
-	v |= NPU_TCU_PTW_NOSNOOP_OVERRIDE_EN;
-	v &= ~NPU_TCU_PTW_AW_NOSNOOP_OVERRIDE;
-	v |= NPU_TCU_PTW_AR_NOSNOOP_OVERRIDE;
-	mh_wr32(h, V, NPU_HOST_IF_TCU_PTW_OVERRIDES, v);
-	mh_wr32(h, V, NPU_HOST_IF_TBU_MMUSSIDV, mh_rd32(h, V, NPU_HOST_IF_TBU_MMUSSIDV) |
-		NPU_TBU_AWMMUSSIDV(0) | NPU_TBU_ARMMUSSIDV(0) |
-		NPU_TBU_AWMMUSSIDV(2) | NPU_TBU_ARMMUSSIDV(2));
-	v = mh_rd32(h, V, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC);
-	v |= NPU_LEON_RT_VEC_IRQI_RSTRUN0;
-	v &= ~NPU_LEON_RT_VEC_IRQI_RSTVEC;
-	mh_wr32(h, V, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, v);
-	mh_wr32(h, V, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, v | NPU_LEON_RT_VEC_IRQI_RESUME0);
-	mh_wr32(h, V, NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, v);
-	v = (uint32_t)(entry >> NPU_LOADING_ADDRESS_SHIFT);
-	mh_wr32(h, V, NPU_HOST_SS_LOADING_ADDRESS_LO, v);
-	mh_wr32(h, V, NPU_HOST_SS_LOADING_ADDRESS_LO, v | NPU_LOADING_ADDRESS_DONE);
+	mh_boot_core(&H->h, entry);
 }
 
 /* ivpu_ipc_irq_handler: drain the FIFO, locate header and JSM in mem_rx. */
