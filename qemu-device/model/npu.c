@@ -442,8 +442,10 @@ uint64_t npu_mmio_read(struct npu *n, unsigned bar, uint64_t off, unsigned size)
 
 	n->stats.mmio_reads++;
 	b = npu_access_check(n, bar, off, size, "read");
+	/* An unpowered IP answers nothing in BAR0, defined register or not. */
 	if (!b)
-		return 0;
+		return bar == NPU_BAR_REGV && !npu_ip_powered(n) && (size == 4 || size == 8) ?
+		       (size == 8 ? UINT64_MAX : UINT32_MAX) : 0;
 	if (!npu_reachable(n, b, off, "read"))
 		return size == 8 ? UINT64_MAX : UINT32_MAX;
 	/* The core runs lazily: bring it up to the present before the host
