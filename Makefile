@@ -6,8 +6,8 @@
 #
 #   make            build QEMU with the device, the firmware, the driver, the tools
 #   make demo       boot a Linux guest with -device intel-npu-mtl and run the driver
-#   make check      every test suite (unit, qtest, system, then unit and qtest
-#                   again under ASan/UBSan); CI runs exactly this
+#   make check      every test suite (unit, qtest, system, unit under valgrind,
+#                   unit and qtest under ASan/UBSan); CI runs exactly this
 #   make bench      benchmarks; they print figures and the machine they ran on
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #
@@ -74,7 +74,8 @@ INSTALL_FIRMWARE :=
 INSTALL_DATA     :=
 INSTALL_DOC      :=
 
-.PHONY: all check check-unit check-qtest check-system check-sanitize bench demo run install clean \
+.PHONY: all check check-unit check-qtest check-system check-sanitize check-valgrind bench demo run \
+        install clean \
         distclean help
 all:
 
@@ -115,6 +116,15 @@ check-qtest: $(QTESTS) $(QEMU_BINARY) $(FIRMWARE_BIN)
 
 check-system: $(SYSTEM_TESTS)
 
+# The CUnit runners again under valgrind (about 20 s).
+VALGRIND ?= valgrind
+check-valgrind: $(UNIT_TESTS)
+	@fail=0; for t in $(filter $(BUILD)/tests/unit/%,$(UNIT_TESTS)); do \
+	  echo "== valgrind: $$t"; $(VALGRIND) -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect,possible $$t >/dev/null || \
+	    { echo "FAILED: $$t"; fail=1; }; \
+	done; exit $$fail
+
 # The unit tests and qtests again, our host code built with ASan+UBSan in its
 # own build dir, against a QEMU configured with --enable-sanitizers (its own
 # cache key; ASan everywhere, UBSan on the device's code: see
@@ -129,7 +139,7 @@ check-sanitize:
 # Runs every suite even when an earlier one fails, then reports.
 check:
 	@fail=""; \
-	for s in check-unit check-qtest check-system check-sanitize; do \
+	for s in check-unit check-qtest check-system check-valgrind check-sanitize; do \
 	  $(MAKE) --no-print-directory $$s || fail="$$fail $$s"; \
 	done; \
 	if [ -n "$$fail" ]; then echo "== make check: FAILED:$$fail"; exit 1; fi; \
