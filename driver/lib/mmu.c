@@ -267,6 +267,19 @@ static int cmdq_tlbi_nsnh_all(struct npu_device *dev)
 }
 
 /* ivpu_mmu_reset */
+/* Every configuration and TLB entry, then wait: ivpu does this once inside
+ * the reset sequence and once more after it (hw-facts §6). */
+static int cmdq_invalidate_all(struct npu_device *dev)
+{
+	int ret = cmdq_cfgi_all(dev);
+
+	if (!ret)
+		ret = cmdq_tlbi_nsnh_all(dev);
+	if (!ret)
+		ret = cmdq_sync(dev);
+	return ret;
+}
+
 static int smmu_reset(struct npu_device *dev)
 {
 	struct npu_smmu *m = &dev->mmu;
@@ -299,11 +312,7 @@ static int smmu_reset(struct npu_device *dev)
 	cr0 = NPU_MMU_CR0_CMDQEN;
 	ret = write_cr0(dev, cr0);
 	if (!ret)
-		ret = cmdq_cfgi_all(dev);
-	if (!ret)
-		ret = cmdq_tlbi_nsnh_all(dev);
-	if (!ret)
-		ret = cmdq_sync(dev);
+		ret = cmdq_invalidate_all(dev);
 	if (ret)
 		return ret;
 
@@ -338,11 +347,7 @@ int npu_smmu_enable(struct npu_device *dev)
 	m->on = true;
 	ret = smmu_reset(dev);
 	if (!ret)
-		ret = cmdq_cfgi_all(dev);
-	if (!ret)
-		ret = cmdq_tlbi_nsnh_all(dev);
-	if (!ret)
-		ret = cmdq_sync(dev);
+		ret = cmdq_invalidate_all(dev);
 	if (ret)
 		m->on = false;
 	return ret;
