@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Firmware log: the two host-visible tracing buffers of the boot params
- * (critical and verbose; hw-facts §4.4, npu-jobs-facts §8) plus an echo on
+ * (critical and verbose; hw-facts §4.4, hw-facts §8) plus an echo on
  * the LRT debug console.
  *
  * Buffer format, as the host reader ivpu_fw_log.c expects it: one

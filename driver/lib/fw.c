@@ -3,7 +3,7 @@
  * Firmware: search, read and validate the file (ivpu_fw_request,
  * ivpu_fw_parse through the shared parser npu_fw_parse), allocate the
  * runtime region, log and SHAVE buffers (ivpu_fw_mem_init) and copy the
- * image (ivpu_fw_load). hw-facts §4.1-§4.3, npu-jobs-facts §8.
+ * image (ivpu_fw_load). hw-facts §4.1-§4.3, hw-facts §8.
  *
  * Everything up to and including validation happens before the device is
  * touched, so a bad file never leaves a half-initialised device.

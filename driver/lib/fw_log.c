@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Firmware log reader, as Linux 6.12's ivpu_fw_log.c (npu-jobs-facts §8):
+ * Firmware log reader, as Linux 6.12's ivpu_fw_log.c (hw-facts §8):
  * each log buffer holds consecutive tracing buffers, each with a 128-byte
  * header (canary 0xCAFECAFE, header_size 128..1024, size >= header_size and
  * inside the buffer); data is [header_size, size), written as a ring at

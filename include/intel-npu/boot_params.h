@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Boot parameters (the first 4 KiB of the firmware runtime region) and the
- * firmware log ("tracing buffer") header. hw-facts §4.4, npu-jobs-facts §8;
+ * firmware log ("tracing buffer") header. hw-facts §4.4, hw-facts §8;
  * layout of BOOT API 3.26 as used by Linux 6.12.
  */
 #ifndef INTEL_NPU_BOOT_PARAMS_H
@@ -139,7 +139,7 @@ NPU_ABI_CHECK_OFF(struct npu_boot_params, warm_boot_sections_count, 0x400);
 NPU_ABI_CHECK_OFF(struct npu_boot_params, vpu_scheduling_mode, 0x470);
 NPU_ABI_CHECK_OFF(struct npu_boot_params, dct_inactive_us, 0x484);
 
-/* ---- Firmware log buffer header, 128 bytes (npu-jobs-facts §8) ---------------- */
+/* ---- Firmware log buffer header, 128 bytes (hw-facts §8) ---------------- */
 #define NPU_TRACING_BUFFER_CANARY    0xCAFECAFEu
 #define NPU_TRACING_HEADER_SIZE      128u
 #define NPU_TRACING_HEADER_VERSION   1u

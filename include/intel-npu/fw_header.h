@@ -23,7 +23,7 @@
 #define NPU_FW_HEADER_VERSION       1u
 #define NPU_FW_API_VER_NUM          16
 
-/* api_version[] indices (§4.2, npu-jobs-facts §0) */
+/* api_version[] indices (§4.2, hw-facts §10) */
 #define NPU_FW_API_BOOT             0
 #define NPU_FW_API_JOB_CMD          3
 #define NPU_FW_API_JSM              4

@@ -33,7 +33,7 @@ void npu_config_default(struct npu_config *cfg)
 	cfg->lrt_ipus = 100;
 	cfg->lrt_lead_ns = 200000;
 	/* 50 MHz × ratio × 2/3: min 300 MHz, efficient 700 MHz, max 1166 MHz,
-	 * the clock observed on a Core Ultra 7 155H (npu-jobs-facts §7). */
+	 * the clock observed on a Core Ultra 7 155H (hw-facts §9). */
 	cfg->fuse_min_ratio = 9;
 	cfg->fuse_pn_ratio = 21;
 	cfg->fuse_max_ratio = 35;

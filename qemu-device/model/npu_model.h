@@ -82,7 +82,7 @@ struct npu_config {
 };
 
 /* Defaults: MTL rev 4, 100 instructions/µs, fuses of a 155H (hw-facts §2.1,
- * npu-jobs-facts §7: ratio 35 gives the observed 1166 MHz). */
+ * hw-facts §9: ratio 35 gives the observed 1166 MHz). */
 void npu_config_default(struct npu_config *cfg);
 /* Returns NULL with *err set to a static message when cfg is invalid. */
 struct npu *npu_create(const struct npu_config *cfg, const struct npu_host_ops *ops,

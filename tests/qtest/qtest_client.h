@@ -8,8 +8,8 @@
  *          -qmp unix:<s2> -display none -nodefaults -m <mem> <args...>
  * with both sockets connected, its stdout+stderr captured to a file.
  *
- * Protocol facts this relies on (QEMU 7.2 softmmu/qtest.c, research note
- * qemu-build.md §3): one request line, one reply line ("OK ...", "FAIL ...",
+ * Protocol facts this relies on (QEMU 7.2 softmmu/qtest.c, read for
+ * the protocol): one request line, one reply line ("OK ...", "FAIL ...",
  * "ERR ..."); "IRQ raise N" / "IRQ lower N" lines may arrive before any
  * reply; QEMU does not exit when the qtest socket closes, so shutdown is a
  * QMP "quit" (and SIGKILL if that does not work).

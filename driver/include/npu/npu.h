@@ -6,7 +6,7 @@
  * Lake NPU (PCI 8086:7D1D, "VPU 37xx"). The same code runs on every platform
  * through an OS backend (npu/os.h): "sim" (device model in this process),
  * "qtest" (a real QEMU), "linux" (VFIO). Hardware facts are cited as
- * "hw-facts §N" (the project's research notes on the Linux ivpu driver).
+ * "hw-facts §N" (docs/hw-facts.md: each fact with its public source).
  *
  * Typical use:
  *
