@@ -6,8 +6,8 @@
 #
 #   make            build QEMU with the device, the firmware, the driver, the tools
 #   make demo       boot a Linux guest with -device intel-npu-mtl and run the driver
-#   make check      every test suite (unit, qtest, system, unit under valgrind,
-#                   unit and qtest under ASan/UBSan); CI runs exactly this
+#   make check      every test suite (source-tree checks, unit, qtest, system, unit
+#                   under valgrind, unit and qtest under ASan/UBSan); CI runs exactly this
 #   make bench      benchmarks; they print figures and the machine they ran on
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #
@@ -67,6 +67,7 @@ ALL_TARGETS   :=   # built by `make`
 UNIT_TESTS    :=   # CUnit runners: each is run with no arguments, exit 0 = pass
 QTESTS        :=   # qtest runners: need the built QEMU ($(QEMU_BINARY))
 SYSTEM_TESTS  :=   # guest-boot tests: make targets named check-system-*
+STATIC_CHECKS :=   # source-tree checks (citations, licence hygiene): make targets named check-static-*
 BENCHES       :=   # benchmark make targets named bench-*
 CLEAN_FILES   :=
 INSTALL_BIN      :=   # `make install`: see the top of this file
@@ -74,7 +75,7 @@ INSTALL_FIRMWARE :=
 INSTALL_DATA     :=
 INSTALL_DOC      :=
 
-.PHONY: all check check-unit check-qtest check-system check-sanitize check-valgrind bench demo run \
+.PHONY: all check check-static check-unit check-qtest check-system check-sanitize check-valgrind bench demo run \
         install clean \
         distclean help
 all:
@@ -116,6 +117,9 @@ check-qtest: $(QTESTS) $(QEMU_BINARY) $(FIRMWARE_BIN)
 
 check-system: $(SYSTEM_TESTS)
 
+# Checks of the source tree itself; they need no build.
+check-static: $(STATIC_CHECKS)
+
 # The CUnit runners again under valgrind (about 20 s).
 VALGRIND ?= valgrind
 check-valgrind: $(UNIT_TESTS)
@@ -139,7 +143,7 @@ check-sanitize:
 # Runs every suite even when an earlier one fails, then reports.
 check:
 	@fail=""; \
-	for s in check-unit check-qtest check-system check-valgrind check-sanitize; do \
+	for s in check-static check-unit check-qtest check-system check-valgrind check-sanitize; do \
 	  $(MAKE) --no-print-directory $$s || fail="$$fail $$s"; \
 	done; \
 	if [ -n "$$fail" ]; then echo "== make check: FAILED:$$fail"; exit 1; fi; \
