@@ -40,4 +40,46 @@
 #define NPU_API_MAJOR(v) ((uint16_t)((v) >> 16))
 #define NPU_API_MINOR(v) ((uint16_t)(v))
 
+/*
+ * Little-endian loads and stores of device structures held as bytes (MMU
+ * table entries, event records, the firmware file header). Every structure
+ * that crosses the device boundary is little-endian (hw-facts §4.2, §6);
+ * these are the project's only helpers for it, byte by byte so they are
+ * alignment- and host-endianness-safe.
+ */
+static inline uint16_t npu_le16_get(const void *p)
+{
+	const uint8_t *b = (const uint8_t *)p;
+
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t npu_le32_get(const void *p)
+{
+	const uint8_t *b = (const uint8_t *)p;
+
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t npu_le64_get(const void *p)
+{
+	return npu_le32_get(p) | (uint64_t)npu_le32_get((const uint8_t *)p + 4) << 32;
+}
+
+static inline void npu_le32_put(void *p, uint32_t v)
+{
+	uint8_t *b = (uint8_t *)p;
+
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+}
+
+static inline void npu_le64_put(void *p, uint64_t v)
+{
+	npu_le32_put(p, (uint32_t)v);
+	npu_le32_put((uint8_t *)p + 4, (uint32_t)(v >> 32));
+}
+
 #endif /* INTEL_NPU_BITS_H */
