@@ -3,7 +3,7 @@
  * MMU model throughput (qemu-device/model/mmu.c): TLB-hit translations per
  * second, full stage-1 walks per second (TLB misses), and the cost of an
  * invalidate-and-walk round trip through the command queue. The control
- * core makes every data access through npu_mmu_read/write, so the hit path
+ * core makes every data access through npum_mmu_read/write, so the hit path
  * bounds the speed of the simulated firmware.
  *
  * Compare figures from one run with each other; absolute numbers depend on
@@ -17,7 +17,7 @@
 #include <sys/utsname.h>
 
 #include "model_harness.h"
-#include "npu_internal.h"
+#include "npum_internal.h"
 
 #define VA_BASE        UINT64_C(0x84800000)
 #define PAGE           UINT64_C(4096)
@@ -74,7 +74,7 @@ static void report(const char *what, const struct result *r)
  * before moving on, until MIN_SECONDS have passed. */
 static struct result read_loop(struct mh *h, unsigned pages, unsigned per_page, bool tlbi)
 {
-	const struct npu_stats *st = npu_get_stats(h->npu);
+	const struct npum_stats *st = npum_get_stats(h->npu);
 	uint64_t walks0 = st->mmu_walks, hits0 = st->mmu_tlb_hits;
 	struct result r = { 0 };
 	double t0 = now_s();
@@ -88,8 +88,8 @@ static struct result read_loop(struct mh *h, unsigned pages, unsigned per_page, 
 				fprintf(stderr, "bench_mmu: TLBI failed\n");
 				exit(1);
 			}
-			if (npu_mmu_read(h->npu, NPU_MMU_SID_LRT, 0, va & ~UINT64_C(3), &v, 4,
-					 NPU_MMU_ACC_READ, NULL) != NPU_MMU_OK) {
+			if (npum_mmu_read(h->npu, NPU_MMU_SID_LRT, 0, va & ~UINT64_C(3), &v, 4,
+					 NPUM_MMU_ACC_READ, NULL) != NPUM_MMU_OK) {
 				fprintf(stderr, "bench_mmu: translation of 0x%llx failed\n",
 					(unsigned long long)va);
 				exit(1);
@@ -106,15 +106,15 @@ static struct result read_loop(struct mh *h, unsigned pages, unsigned per_page, 
 static struct result page_copy_loop(struct mh *h)
 {
 	static uint8_t buf[PAGE];
-	const struct npu_stats *st = npu_get_stats(h->npu);
+	const struct npum_stats *st = npum_get_stats(h->npu);
 	uint64_t walks0 = st->mmu_walks, hits0 = st->mmu_tlb_hits;
 	struct result r = { 0 };
 	double t0 = now_s();
 
 	do {
 		for (unsigned i = 0; i < 1024; i++, r.ops++)
-			if (npu_mmu_read(h->npu, NPU_MMU_SID_DMA, 0, VA_BASE + (r.ops % HOT_PAGES) * PAGE,
-					 buf, PAGE, NPU_MMU_ACC_READ, NULL) != NPU_MMU_OK)
+			if (npum_mmu_read(h->npu, NPU_MMU_SID_DMA, 0, VA_BASE + (r.ops % HOT_PAGES) * PAGE,
+					 buf, PAGE, NPUM_MMU_ACC_READ, NULL) != NPUM_MMU_OK)
 				exit(1);
 		r.seconds = now_s() - t0;
 	} while (r.seconds < MIN_SECONDS);

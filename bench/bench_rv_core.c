@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rv_core.h"
+#include "lrt/rv_core.h"
 
 #define MEM_SIZE   0x40000u
 #define CODE       0x1000u

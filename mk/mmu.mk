@@ -1,4 +1,4 @@
-# The NPU MMU (qemu-device/model/mmu.c): unit tests and benchmark.
+# The NPU MMU (qemu-device/model/blocks/mmu.c): unit tests and benchmark.
 #
 #   make check-unit           runs $(BUILD)/tests/unit/test_mmu among the others
 #   make bench-mmu            MMU walks/s and TLB-hit translations/s

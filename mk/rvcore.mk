@@ -1,4 +1,4 @@
-# The RV32IM interpreter core (qemu-device/model/rv_core.c, built into
+# The RV32IM interpreter core (qemu-device/model/lrt/rv_core.c, built into
 # libnpumodel.a by mk/model.mk): unit tests, the ISS runner, the ISS suite of
 # RV32 programs and the benchmark.
 #
@@ -14,7 +14,7 @@
 RISCV_CC   ?= riscv64-unknown-elf-gcc
 CUNIT_LIBS ?= -lcunit
 
-RVCORE_OBJ   := $(BUILD)/host/qemu-device/model/rv_core.o
+RVCORE_OBJ   := $(BUILD)/host/qemu-device/model/lrt/rv_core.o
 RVCORE_TEST  := $(BUILD)/tests/unit/test_rv_core
 RVCORE_BENCH := $(BUILD)/bench/bench_rv_core
 ISS_RUN      := $(BUILD)/tools/iss-run

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rv_core.h"
+#include "lrt/rv_core.h"
 
 #ifndef EM_RISCV
 #define EM_RISCV 243

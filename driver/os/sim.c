@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The "sim" OS backend: the device model (qemu-device/model) in this
- * process, with the backend as its host (struct npu_host_ops):
+ * process, with the backend as its host (struct npum_host_ops):
  *
  *  - DMA: bus addresses are handed out from 0x1_0000_0000 upward, 4 KiB
  *    aligned, with an unmapped 4 KiB gap after each allocation, below 2^38
@@ -66,9 +66,9 @@ struct sim_alloc {
 };
 
 struct npu_os {
-	struct npu *npu;
-	struct npu_config cfg;
-	struct npu_host_ops hops;
+	struct npum *npu;
+	struct npum_config cfg;
+	struct npum_host_ops hops;
 	char err[512];
 
 	/* DMA */
@@ -272,7 +272,7 @@ static void host_guest_error(void *opaque, const char *msg)
 	npu_os_report(os, NPU_LOG_WARN, "sim: guest error: %s", msg);
 }
 
-static void host_trace(void *opaque, const struct npu_trace *ev)
+static void host_trace(void *opaque, const struct npum_trace *ev)
 {
 	struct npu_os *os = opaque;
 
@@ -322,7 +322,7 @@ static void run_until(struct npu_os *os, uint64_t target)
 			os->now_ns = os->deadline;
 		os->deadline = UINT64_MAX;
 		os->st.timer_fires++;
-		npu_timer_expired(os->npu);
+		npum_timer_expired(os->npu);
 	}
 	if (target > os->now_ns)
 		os->now_ns = target;
@@ -348,7 +348,7 @@ static int sim_irq_enable(struct npu_os *os)
 	if (!(cmd & CFG_CMD_MASTER)) {
 		cmd |= CFG_CMD_MASTER;
 		os->cfg_space[CFG_COMMAND] = (uint8_t)cmd;
-		npu_bus_master_changed(os->npu, true);
+		npum_bus_master_changed(os->npu, true);
 	}
 	os->msi_enabled = true;
 	return 0;
@@ -445,7 +445,7 @@ static int sim_cfg_write(struct npu_os *os, unsigned off, unsigned size, uint32_
 	cmd &= CFG_CMD_WRITABLE;
 	cfg_put(os, CFG_COMMAND, 2, cmd);
 	if ((old ^ cmd) & CFG_CMD_MASTER)
-		npu_bus_master_changed(os->npu, cmd & CFG_CMD_MASTER);
+		npum_bus_master_changed(os->npu, cmd & CFG_CMD_MASTER);
 	return 0;
 }
 
@@ -493,7 +493,7 @@ static uint32_t sim_read32(struct npu_os *os, unsigned bar, uint64_t off)
 {
 	if (!bar_ok(os, bar, off, 4, "32-bit read"))
 		return UINT32_MAX;
-	return (uint32_t)npu_mmio_read(os->npu, bar, off, 4);
+	return (uint32_t)npum_mmio_read(os->npu, bar, off, 4);
 }
 
 static void sim_write32(struct npu_os *os, unsigned bar, uint64_t off, uint32_t val)
@@ -506,21 +506,21 @@ static void sim_write32(struct npu_os *os, unsigned bar, uint64_t off, uint32_t 
 		npu_os_report(os, NPU_LOG_INFO, "sim: fault injection: IPC push 0x%x dropped", val);
 		return;
 	}
-	npu_mmio_write(os->npu, bar, off, val, 4);
+	npum_mmio_write(os->npu, bar, off, val, 4);
 }
 
 static uint64_t sim_read64(struct npu_os *os, unsigned bar, uint64_t off)
 {
 	if (!bar_ok(os, bar, off, 8, "64-bit read"))
 		return UINT64_MAX;
-	return npu_mmio_read(os->npu, bar, off, 8);
+	return npum_mmio_read(os->npu, bar, off, 8);
 }
 
 static void sim_write64(struct npu_os *os, unsigned bar, uint64_t off, uint64_t val)
 {
 	if (!bar_ok(os, bar, off, 8, "64-bit write"))
 		return;
-	npu_mmio_write(os->npu, bar, off, val, 8);
+	npum_mmio_write(os->npu, bar, off, val, 8);
 }
 
 /* ---- Open / close --------------------------------------------------------------------- */
@@ -607,7 +607,7 @@ static void sim_close(struct npu_os *os)
 	if (os->n_allocs)
 		npu_os_report(os, NPU_LOG_WARN, "sim: %zu DMA buffer(s), %llu bytes, still allocated "
 			      "at close", os->n_allocs, (unsigned long long)os->st.dma_bytes);
-	npu_destroy(os->npu);
+	npum_destroy(os->npu);
 	for (size_t i = 0; i < os->n_allocs; i++)
 		free(os->allocs[i].cpu);
 	free(os->allocs);
@@ -625,7 +625,7 @@ static int sim_open(struct npu_os **out, const char *args)
 		set_err(NULL, "out of memory");
 		return -ENOMEM;
 	}
-	npu_config_default(&os->cfg);
+	npum_config_default(&os->cfg);
 	os->mem_limit = SIM_MEM_LIMIT_DEF;
 	os->next_dma = SIM_DMA_BASE;
 	os->deadline = UINT64_MAX;
@@ -634,7 +634,7 @@ static int sim_open(struct npu_os **out, const char *args)
 		free(os);
 		return ret;
 	}
-	os->hops = (struct npu_host_ops){
+	os->hops = (struct npum_host_ops){
 		.dma_read = host_dma_read,
 		.dma_write = host_dma_write,
 		.msi_notify = host_msi_notify,
@@ -644,14 +644,14 @@ static int sim_open(struct npu_os **out, const char *args)
 		.trace = host_trace,
 		.console = host_console,
 	};
-	os->npu = npu_create(&os->cfg, &os->hops, os, &why);
+	os->npu = npum_create(&os->cfg, &os->hops, os, &why);
 	if (!os->npu) {
 		set_err(NULL, "sim backend: device model: %s", why ? why : "creation failed");
 		free(os);
 		return -EINVAL;
 	}
 	cfg_init(os);
-	npu_bus_master_changed(os->npu, false);
+	npum_bus_master_changed(os->npu, false);
 	*out = os;
 	return 0;
 }
@@ -687,7 +687,7 @@ const struct npu_os_ops npu_os_sim = {
 
 void npu_sim_get_stats(struct npu_os *os, struct npu_sim_stats *st)
 {
-	const struct npu_stats *m = npu_get_stats(os->npu);
+	const struct npum_stats *m = npum_get_stats(os->npu);
 
 	*st = os->st;
 	st->virtual_ns = os->now_ns;
@@ -707,7 +707,7 @@ const char *npu_sim_console(struct npu_os *os)
 	return os->console;
 }
 
-struct npu *npu_sim_model(struct npu_os *os)
+struct npum *npu_sim_model(struct npu_os *os)
 {
 	return os->npu;
 }

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 struct npu_os;
-struct npu;
+struct npum;
 
 struct npu_sim_stats {
 	uint64_t guest_errors;      /* model-reported guest errors (0 on a clean run) */
@@ -41,7 +41,7 @@ const char *npu_sim_last_guest_error(struct npu_os *os);
 /* The last firmware console lines, newline-separated (up to ~4 KiB). */
 const char *npu_sim_console(struct npu_os *os);
 /* The device model instance, for white-box tests (npu_model.h). */
-struct npu *npu_sim_model(struct npu_os *os);
+struct npum *npu_sim_model(struct npu_os *os);
 
 /* What the last closed sim instance left behind: DMA buffers still
  * allocated and guest errors over its whole life (close included). */

@@ -47,7 +47,7 @@ struct IntelNpuState {
     MemoryRegion regv;
     MemoryRegion regb;
     QEMUTimer *timer;
-    struct npu *npu;
+    struct npum *npu;
     /* Set while the model runs; DMA that lands back on our own BARs would
      * otherwise re-enter it. */
     bool in_model;
@@ -111,42 +111,42 @@ static void npu_host_guest_error(void *opaque, const char *msg)
     qemu_log_mask(LOG_GUEST_ERROR, "%s: %s\n", TYPE_INTEL_NPU_MTL, msg);
 }
 
-static void npu_host_trace(void *opaque, const struct npu_trace *ev)
+static void npu_host_trace(void *opaque, const struct npum_trace *ev)
 {
     switch (ev->kind) {
-    case NPU_TRACE_REG_READ:
+    case NPUM_TRACE_REG_READ:
         trace_intel_npu_reg_read(ev->block, ev->name, ev->a, ev->b, ev->c, ev->d);
         break;
-    case NPU_TRACE_REG_WRITE:
+    case NPUM_TRACE_REG_WRITE:
         trace_intel_npu_reg_write(ev->block, ev->name, ev->a, ev->b, ev->c, ev->d);
         break;
-    case NPU_TRACE_MMU_WALK:
+    case NPUM_TRACE_MMU_WALK:
         trace_intel_npu_mmu_walk(ev->a >> 32, (uint32_t)ev->a, ev->b, ev->c, ev->d);
         break;
-    case NPU_TRACE_MMU_FAULT:
+    case NPUM_TRACE_MMU_FAULT:
         trace_intel_npu_mmu_fault(ev->name, ev->a >> 32, (uint32_t)ev->a, ev->b, ev->c, ev->d);
         break;
-    case NPU_TRACE_MMU_CMD:
+    case NPUM_TRACE_MMU_CMD:
         trace_intel_npu_mmu_cmd(ev->name, ev->a, ev->b, ev->c);
         break;
-    case NPU_TRACE_FIFO:
+    case NPUM_TRACE_FIFO:
         trace_intel_npu_fifo(ev->block, ev->name, ev->a, ev->b);
         break;
-    case NPU_TRACE_IRQ:
+    case NPUM_TRACE_IRQ:
         trace_intel_npu_irq(ev->name, ev->a, ev->b, ev->c, ev->d);
         break;
-    case NPU_TRACE_MSI:
+    case NPUM_TRACE_MSI:
         break; /* traced with the delivery method in npu_host_msi_notify */
-    case NPU_TRACE_DOORBELL:
+    case NPUM_TRACE_DOORBELL:
         trace_intel_npu_doorbell(ev->a);
         break;
-    case NPU_TRACE_POWER:
+    case NPUM_TRACE_POWER:
         trace_intel_npu_power(ev->block, ev->name, ev->a, ev->b);
         break;
-    case NPU_TRACE_LRT:
+    case NPUM_TRACE_LRT:
         trace_intel_npu_lrt(ev->name, ev->a, ev->b, ev->c, ev->d);
         break;
-    case NPU_TRACE_FW_CONSOLE:
+    case NPUM_TRACE_FW_CONSOLE:
         trace_intel_npu_fw_console(ev->text);
         break;
     }
@@ -162,7 +162,7 @@ static void npu_host_console(void *opaque, const char *line)
     }
 }
 
-static const struct npu_host_ops npu_host_ops = {
+static const struct npum_host_ops npum_host_ops = {
     .dma_read = npu_host_dma_read,
     .dma_write = npu_host_dma_write,
     .msi_notify = npu_host_msi_notify,
@@ -194,7 +194,7 @@ static uint64_t npu_bar_read(IntelNpuState *s, unsigned bar, hwaddr addr, unsign
     if (!npu_enter(s, bar, addr)) {
         return ~0ULL;
     }
-    v = npu_mmio_read(s->npu, bar, addr, size);
+    v = npum_mmio_read(s->npu, bar, addr, size);
     s->in_model = false;
     return v;
 }
@@ -205,7 +205,7 @@ static void npu_bar_write(IntelNpuState *s, unsigned bar, hwaddr addr, uint64_t 
     if (!npu_enter(s, bar, addr)) {
         return;
     }
-    npu_mmio_write(s->npu, bar, addr, val, size);
+    npum_mmio_write(s->npu, bar, addr, val, size);
     s->in_model = false;
 }
 
@@ -253,7 +253,7 @@ static void npu_timer_cb(void *opaque)
     if (!npu_enter(s, 0, 0)) {
         return;
     }
-    npu_timer_expired(s->npu);
+    npum_timer_expired(s->npu);
     s->in_model = false;
 }
 
@@ -265,7 +265,7 @@ static void npu_write_config(PCIDevice *pdev, uint32_t addr, uint32_t val, int l
 
     pci_default_write_config(pdev, addr, val, len);
     if (ranges_overlap(addr, len, PCI_COMMAND, 2)) {
-        npu_bus_master_changed(s->npu, pdev->config[PCI_COMMAND] & PCI_COMMAND_MASTER);
+        npum_bus_master_changed(s->npu, pdev->config[PCI_COMMAND] & PCI_COMMAND_MASTER);
     }
 }
 
@@ -284,7 +284,7 @@ static void npu_add_pm_capability(PCIDevice *pdev, Error **errp)
 static void npu_realize(PCIDevice *pdev, Error **errp)
 {
     IntelNpuState *s = INTEL_NPU_MTL(pdev);
-    struct npu_config cfg;
+    struct npum_config cfg;
     const char *err = NULL;
 
     if (s->device_id != NPU_PCI_DEVICE_MTL && s->device_id != NPU_PCI_DEVICE_ARL) {
@@ -293,7 +293,7 @@ static void npu_realize(PCIDevice *pdev, Error **errp)
                    NPU_PCI_DEVICE_MTL, NPU_PCI_DEVICE_ARL);
         return;
     }
-    npu_config_default(&cfg);
+    npum_config_default(&cfg);
     cfg.device_id = s->device_id;
     cfg.lrt_ipus = s->lrt_ipus;
     /* Out-of-range values reach the model as just above its limit so it
@@ -301,7 +301,7 @@ static void npu_realize(PCIDevice *pdev, Error **errp)
     cfg.lrt_lead_ns = MIN(s->lrt_lead_us, 10001u) * 1000u;
 
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, npu_timer_cb, s);
-    s->npu = npu_create(&cfg, &npu_host_ops, s, &err);
+    s->npu = npum_create(&cfg, &npum_host_ops, s, &err);
     if (!s->npu) {
         error_setg(errp, "%s", err);
         goto fail_timer;
@@ -344,7 +344,7 @@ static void npu_realize(PCIDevice *pdev, Error **errp)
 fail_msi:
     msi_uninit(pdev);
 fail_npu:
-    npu_destroy(s->npu);
+    npum_destroy(s->npu);
     s->npu = NULL;
 fail_timer:
     timer_free(s->timer);
@@ -360,7 +360,7 @@ static void npu_exit(PCIDevice *pdev)
         msix_uninit(pdev, &s->bar0, &s->bar0);
     }
     msi_uninit(pdev);
-    npu_destroy(s->npu);
+    npum_destroy(s->npu);
     s->npu = NULL;
     timer_free(s->timer);
     s->timer = NULL;
@@ -370,8 +370,8 @@ static void npu_reset_hold(DeviceState *dev)
 {
     IntelNpuState *s = INTEL_NPU_MTL(dev);
 
-    npu_reset(s->npu);
-    npu_bus_master_changed(s->npu, false);
+    npum_reset(s->npu);
+    npum_bus_master_changed(s->npu, false);
 }
 
 /* The control core's execution state is not serialisable yet. */

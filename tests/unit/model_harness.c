@@ -14,7 +14,7 @@
 
 #define MH_POLL_SLEEP_US   50    /* ivpu's REG_POLL_SLEEP_US */
 #define MH_TIMER_RUNAWAY   1000000u
-#define MH_CLOCK_RUNAWAY   10000000u   /* clock reads within one npu_timer_expired */
+#define MH_CLOCK_RUNAWAY   10000000u   /* clock reads within one npum_timer_expired */
 
 /* ivpu's MMU constants (hw-facts §6) */
 #define MH_STRTAB_ENTRIES  4
@@ -94,7 +94,7 @@ static uint64_t host_clock(void *opaque)
 	/* A model that keeps finding due events at the same instant would
 	 * hang the host: make that a loud failure instead. */
 	if (h->in_timer && ++h->timer_clock_reads > MH_CLOCK_RUNAWAY) {
-		fprintf(stderr, "model_harness: npu_timer_expired() does not return at %llu ns "
+		fprintf(stderr, "model_harness: npum_timer_expired() does not return at %llu ns "
 			"(an event keeps re-arming itself at the present)\n",
 			(unsigned long long)h->now_ns);
 		abort();
@@ -122,7 +122,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-static void tlog_append(struct mh *h, const struct npu_trace *ev)
+static void tlog_append(struct mh *h, const struct npum_trace *ev)
 {
 	struct mh_trace_rec *r;
 
@@ -153,13 +153,13 @@ static void tlog_append(struct mh *h, const struct npu_trace *ev)
 	}
 }
 
-static void host_trace(void *opaque, const struct npu_trace *ev)
+static void host_trace(void *opaque, const struct npum_trace *ev)
 {
 	struct mh *h = opaque;
 
 	if ((unsigned)ev->kind < MH_TRACE_KINDS)
 		h->traces[ev->kind]++;
-	if (ev->kind == NPU_TRACE_MMU_FAULT) {
+	if (ev->kind == NPUM_TRACE_MMU_FAULT) {
 		h->last_fault = *ev;
 		h->faults_by_event[ev->c & 0xFF]++;
 	}
@@ -195,7 +195,7 @@ static void host_console(void *opaque, const char *line)
 		h->on_console(h->on_console_opaque, line);
 }
 
-static const struct npu_host_ops mh_ops = {
+static const struct npum_host_ops mh_ops = {
 	.dma_read = host_dma_read,
 	.dma_write = host_dma_write,
 	.msi_notify = host_msi,
@@ -208,13 +208,13 @@ static const struct npu_host_ops mh_ops = {
 
 int mh_init(struct mh *h, uint64_t ram_size)
 {
-	struct npu_config cfg;
+	struct npum_config cfg;
 
-	npu_config_default(&cfg);
+	npum_config_default(&cfg);
 	return mh_init_cfg(h, ram_size, &cfg);
 }
 
-int mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npu_config *cfg)
+int mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npum_config *cfg)
 {
 	const char *err = NULL;
 
@@ -229,18 +229,18 @@ int mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npu_config *cfg)
 	h->alloc_next = 0x1000; /* keep bus address 0 unused: 0 means "none" */
 	h->deadline_ns = UINT64_MAX;
 	h->print_guest_errors = getenv("MH_VERBOSE") != NULL;
-	h->npu = npu_create(cfg, &mh_ops, h, &err);
+	h->npu = npum_create(cfg, &mh_ops, h, &err);
 	if (!h->npu) {
-		fprintf(stderr, "model_harness: npu_create: %s\n", err);
+		fprintf(stderr, "model_harness: npum_create: %s\n", err);
 		abort();
 	}
-	npu_bus_master_changed(h->npu, true);
+	npum_bus_master_changed(h->npu, true);
 	return 0;
 }
 
 void mh_fini(struct mh *h)
 {
-	npu_destroy(h->npu);
+	npum_destroy(h->npu);
 	free(h->ram);
 	mh_trace_clear(h);
 	free(h->tlog);
@@ -264,7 +264,7 @@ void mh_trace_log(struct mh *h, bool on)
 	h->tlog_on = on;
 }
 
-const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npu_trace_kind kind)
+const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_kind kind)
 {
 	for (size_t i = h->tlog_len; i-- > 0;)
 		if (h->tlog[i].kind == kind)
@@ -272,7 +272,7 @@ const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npu_trace_kind
 	return NULL;
 }
 
-size_t mh_trace_count(const struct mh *h, enum npu_trace_kind kind, const char *block,
+size_t mh_trace_count(const struct mh *h, enum npum_trace_kind kind, const char *block,
 		      const char *name)
 {
 	size_t n = 0;
@@ -313,7 +313,7 @@ void mh_advance(struct mh *h, uint64_t ns)
 		h->deadline_ns = UINT64_MAX;
 		h->in_timer = true;
 		h->timer_clock_reads = 0;
-		npu_timer_expired(h->npu);
+		npum_timer_expired(h->npu);
 		h->in_timer = false;
 		if (++fired > MH_TIMER_RUNAWAY) {
 			fprintf(stderr, "model_harness: the model re-arms its timer forever\n");
@@ -327,22 +327,22 @@ void mh_advance(struct mh *h, uint64_t ns)
 
 uint32_t mh_rd32(struct mh *h, unsigned bar, uint64_t off)
 {
-	return (uint32_t)npu_mmio_read(h->npu, bar, off, 4);
+	return (uint32_t)npum_mmio_read(h->npu, bar, off, 4);
 }
 
 void mh_wr32(struct mh *h, unsigned bar, uint64_t off, uint32_t v)
 {
-	npu_mmio_write(h->npu, bar, off, v, 4);
+	npum_mmio_write(h->npu, bar, off, v, 4);
 }
 
 uint64_t mh_rd64(struct mh *h, unsigned bar, uint64_t off)
 {
-	return npu_mmio_read(h->npu, bar, off, 8);
+	return npum_mmio_read(h->npu, bar, off, 8);
 }
 
 void mh_wr64(struct mh *h, unsigned bar, uint64_t off, uint64_t v)
 {
-	npu_mmio_write(h->npu, bar, off, v, 8);
+	npum_mmio_write(h->npu, bar, off, v, 8);
 }
 
 bool mh_poll32(struct mh *h, unsigned bar, uint64_t off, uint32_t mask, uint32_t want,

@@ -34,7 +34,7 @@
 #define MH_RAM_DEFAULT     (16u << 20)
 #define MH_DMA_LOG_SIZE    256   /* most recent DMA accesses kept */
 #define MH_MAX_SSID        256   /* CD table entries, as ivpu (§6) */
-#define MH_TRACE_KINDS     (NPU_TRACE_FW_CONSOLE + 1)
+#define MH_TRACE_KINDS     (NPUM_TRACE_FW_CONSOLE + 1)
 #define MH_CONSOLE_MAX     (4u << 20)
 
 struct mh_dma_rec {
@@ -45,7 +45,7 @@ struct mh_dma_rec {
 /* A copy of one trace record (mh_trace_log): strings copied (block and name
  * truncated to fit; "" for NULL), text duplicated (NULL when none). */
 struct mh_trace_rec {
-	enum npu_trace_kind kind;
+	enum npum_trace_kind kind;
 	char block[24];
 	char name[40];
 	uint64_t a, b, c, d;
@@ -53,7 +53,7 @@ struct mh_trace_rec {
 };
 
 struct mh {
-	struct npu *npu;
+	struct npum *npu;
 
 	/* Bus memory: [0, ram_size). Anything else fails like an unclaimed
 	 * bus address. */
@@ -65,8 +65,8 @@ struct mh {
 	/* Virtual time */
 	uint64_t now_ns;
 	uint64_t deadline_ns;        /* host timer armed by the model; UINT64_MAX = off */
-	bool in_timer;               /* inside npu_timer_expired (runaway guard) */
-	uint64_t timer_clock_reads;  /* clock reads during this npu_timer_expired */
+	bool in_timer;               /* inside npum_timer_expired (runaway guard) */
+	uint64_t timer_clock_reads;  /* clock reads during this npum_timer_expired */
 
 	/* Counters */
 	unsigned msis;
@@ -77,8 +77,8 @@ struct mh {
 	struct mh_dma_rec dma_log[MH_DMA_LOG_SIZE];
 	uint64_t dma_count;          /* total accesses; dma_log holds the last ones */
 	uint64_t traces[MH_TRACE_KINDS];
-	struct npu_trace last_fault; /* last NPU_TRACE_MMU_FAULT (name valid: static) */
-	uint64_t faults_by_event[256]; /* NPU_TRACE_MMU_FAULT by event id (0 = abort) */
+	struct npum_trace last_fault; /* last NPUM_TRACE_MMU_FAULT (name valid: static) */
+	uint64_t faults_by_event[256]; /* NPUM_TRACE_MMU_FAULT by event id (0 = abort) */
 
 	/* Trace log: every record while mh_trace_log(h, true) is in force */
 	struct mh_trace_rec *tlog;
@@ -105,7 +105,7 @@ struct mh {
 /* Create the device over fresh zeroed RAM; bus mastering enabled. Returns 0. */
 int  mh_init(struct mh *h, uint64_t ram_size);
 /* The same with a configuration of the test's choosing (aborts if invalid). */
-int  mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npu_config *cfg);
+int  mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npum_config *cfg);
 void mh_fini(struct mh *h);
 
 /* ---- Trace log and console ---------------------------------------------------- */
@@ -113,9 +113,9 @@ void mh_fini(struct mh *h);
 void mh_trace_log(struct mh *h, bool on);
 void mh_trace_clear(struct mh *h);
 /* The most recent logged record of a kind, or NULL. */
-const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npu_trace_kind kind);
+const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_kind kind);
 /* Number of logged records of a kind (with block and name when non-NULL). */
-size_t mh_trace_count(const struct mh *h, enum npu_trace_kind kind, const char *block,
+size_t mh_trace_count(const struct mh *h, enum npum_trace_kind kind, const char *block,
 		      const char *name);
 void mh_console_clear(struct mh *h);
 bool mh_console_has(const struct mh *h, const char *s);

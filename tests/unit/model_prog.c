@@ -17,13 +17,13 @@
 #define MP_STEP_NS      1000u
 #define MP_MON_WAIT_NS  10000000u
 
-void mp_init(struct mp *p, const struct npu_config *cfg)
+void mp_init(struct mp *p, const struct npum_config *cfg)
 {
-	struct npu_config def;
+	struct npum_config def;
 	int r;
 
 	if (!cfg) {
-		npu_config_default(&def);
+		npum_config_default(&def);
 		cfg = &def;
 	}
 	mh_init_cfg(&p->h, MP_RAM_SIZE, cfg);

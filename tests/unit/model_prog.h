@@ -40,7 +40,7 @@ struct mp {
 
 /* Device with cfg (NULL: defaults), powered up (buttress and IP side), MMU
  * enabled, code and data mapped; the core is not started. */
-void mp_init(struct mp *p, const struct npu_config *cfg);
+void mp_init(struct mp *p, const struct npum_config *cfg);
 void mp_fini(struct mp *p);
 
 /* ---- Assembling ----------------------------------------------------------------- */

@@ -266,9 +266,9 @@ static void host_init(struct host *H, const uint8_t *file, size_t size)
 	console_len = 0;
 	console[0] = '\0';
 	if (lock_step) {
-		struct npu_config cfg;
+		struct npum_config cfg;
 
-		npu_config_default(&cfg);
+		npum_config_default(&cfg);
 		cfg.lrt_lead_ns = 0;
 		mh_init_cfg(&H->h, RAM_SIZE, &cfg);
 	} else {
@@ -431,7 +431,7 @@ static int jsm_call(struct host *H, uint32_t channel, uint32_t type,
 static int boot(struct host *H, uint64_t timeout_ms, uint64_t step_ns)
 {
 	struct mh *h = &H->h;
-	uint64_t t0 = h->now_ns, i0 = npu_get_stats(h->npu)->lrt_instructions;
+	uint64_t t0 = h->now_ns, i0 = npum_get_stats(h->npu)->lrt_instructions;
 
 	H->boot_seen = false;
 	start_core(H, H->entry);
@@ -444,7 +444,7 @@ static int boot(struct host *H, uint64_t timeout_ms, uint64_t step_ns)
 		mh_advance(h, step_ns);
 	}
 	H->boot_ns = h->now_ns - t0;
-	H->boot_insns = npu_get_stats(h->npu)->lrt_instructions - i0;
+	H->boot_insns = npum_get_stats(h->npu)->lrt_instructions - i0;
 	if (H->boot_data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
 		return -EIO;                               /* "Invalid NPU ready message" */
 	mh_wr64(h, V, NPU_HOST_SS_ICB_CLEAR_0,
@@ -617,9 +617,9 @@ static void test_cold_boot_and_ipc(void)
 	CU_ASSERT_EQUAL(rsp.result, NPU_JSM_STATUS_PARSING_ERR);
 
 	/* idle costs nothing: 5 s of virtual time, the watchdog never fires */
-	i0 = npu_get_stats(H.h.npu)->lrt_instructions;
+	i0 = npum_get_stats(H.h.npu)->lrt_instructions;
 	mh_advance(&H.h, 5000 * MS);
-	CU_ASSERT(npu_get_stats(H.h.npu)->lrt_instructions - i0 < 20000);
+	CU_ASSERT(npum_get_stats(H.h.npu)->lrt_instructions - i0 < 20000);
 	CU_ASSERT_FALSE(mh_rd32(&H.h, V, NPU_HOST_SS_ICB_STATUS_0) & NPU_ICB_0_CPU_INT_REDIRECT_0);
 	CU_ASSERT_FALSE(mh_rd32(&H.h, V, NPU_CPU_SS_DSU_LEON_RT_DSU_CTRL) &
 			NPU_DSU_CTRL_WDOG_EXPIRED);
@@ -627,7 +627,7 @@ static void test_cold_boot_and_ipc(void)
 				 NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &rsp), 0);
 	CU_ASSERT(rsp.payload.query_engine_hb_done.heartbeat > hb);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
-	CU_ASSERT_EQUAL(H.h.traces[NPU_TRACE_MMU_FAULT], 0);
+	CU_ASSERT_EQUAL(H.h.traces[NPUM_TRACE_MMU_FAULT], 0);
 	if (H.h.guest_errors)
 		fprintf(stderr, "\n  guest error: %s\n", H.h.last_guest_error);
 	host_fini(&H);
@@ -804,8 +804,8 @@ static void test_hostile_requests(void)
 	CU_ASSERT_NOT_EQUAL(dsu_state(&H), NPU_DSU_STATE_HALTED);
 	CU_ASSERT(log_has(&H, &H.log_crit, "is not a 64-byte aligned address inside the shared"));
 	CU_ASSERT(log_has(&H, &H.log_crit, "unreadable (fault at 0x"));
-	CU_ASSERT(H.h.traces[NPU_TRACE_MMU_FAULT] > 0);   /* the MMU really aborted it */
-	CU_ASSERT(npu_get_stats(H.h.npu)->lrt_traps > 0); /* ... and the fixup caught it */
+	CU_ASSERT(H.h.traces[NPUM_TRACE_MMU_FAULT] > 0);   /* the MMU really aborted it */
+	CU_ASSERT(npum_get_stats(H.h.npu)->lrt_traps > 0); /* ... and the fixup caught it */
 	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_QUERY_ENGINE_HB, NULL,
 				 NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &rsp), 0);
 	host_fini(&H);
@@ -947,7 +947,7 @@ static void test_entry_outside_image(void)
 	expect_no_boot(&H);
 	CU_ASSERT_EQUAL(dsu_state(&H), NPU_DSU_STATE_ERROR);
 	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_DSU_TRAP_CAUSE, dsu_trap(&H)), 1);
-	CU_ASSERT(H.h.traces[NPU_TRACE_MMU_FAULT] > 0);
+	CU_ASSERT(H.h.traces[NPUM_TRACE_MMU_FAULT] > 0);
 	CU_ASSERT_EQUAL(console_len, 0);
 	host_fini(&H);
 }
@@ -1055,7 +1055,7 @@ static int bench(void)
 			host_fini(&H);
 	}
 	mh_advance(&H.h, 10 * MS);                   /* the post-boot log lines */
-	i0 = npu_get_stats(H.h.npu)->lrt_instructions;
+	i0 = npum_get_stats(H.h.npu)->lrt_instructions;
 	t = wall();
 	mh_advance(&H.h, 60000 * MS);
 	idle_wall = wall() - t;
@@ -1068,7 +1068,7 @@ static int bench(void)
 	       "D0I3_ENTER..ready cycle %.2f ms host time\n", (unsigned long long)warm_insns,
 	       warm_ns / 1000.0, warm_wall * 1000 / RUNS);
 	printf("idle: %llu core instructions in 60 s virtual (watchdog ticks), %.2f ms host time\n",
-	       (unsigned long long)(npu_get_stats(H.h.npu)->lrt_instructions - i0),
+	       (unsigned long long)(npum_get_stats(H.h.npu)->lrt_instructions - i0),
 	       idle_wall * 1000);
 	host_fini(&H);
 	free(fw_file);

@@ -3,7 +3,7 @@
  * Unit tests of the NPU MMU model (qemu-device/model/mmu.c): registers,
  * the enable sequence ivpu performs, command and event queues, caches and
  * stage-1 translation, driven through the model's public API (MMIO) and
- * the internal npu_mmu_read/write a master of the NPU uses. hw-facts §2.3, §6.
+ * the internal npum_mmu_read/write a master of the NPU uses. hw-facts §2.3, §6.
  *
  * Environment: MH_VERBOSE=1 prints every guest error, MH_STATS=1 prints
  * what each hostile run exercised (walks, faults by event id, commands).
@@ -15,7 +15,7 @@
 #include <CUnit/Basic.h>
 
 #include "model_harness.h"
-#include "npu_internal.h"
+#include "npum_internal.h"
 
 #define V           NPU_BAR_REGV
 #define VA_FW       UINT64_C(0x84800000)   /* ivpu's FW runtime VA (§6) */
@@ -68,13 +68,13 @@ static void finish(void)
 static int mmu_rd(unsigned sid, uint32_t ssid, uint64_t va, void *buf, uint64_t len,
 		  bool *faulted)
 {
-	return npu_mmu_read(H.npu, sid, ssid, va, buf, len, NPU_MMU_ACC_READ, faulted);
+	return npum_mmu_read(H.npu, sid, ssid, va, buf, len, NPUM_MMU_ACC_READ, faulted);
 }
 
 static int mmu_wr(unsigned sid, uint32_t ssid, uint64_t va, const void *buf, uint64_t len,
 		  bool *faulted)
 {
-	return npu_mmu_write(H.npu, sid, ssid, va, buf, len, faulted);
+	return npum_mmu_write(H.npu, sid, ssid, va, buf, len, faulted);
 }
 
 static uint32_t mmu_rd32(unsigned sid, uint32_t ssid, uint64_t va, int *ret)
@@ -345,13 +345,13 @@ static void test_commands(void)
 
 	start_enabled();
 	icb_clear();
-	traces = H.traces[NPU_TRACE_MMU_CMD];
+	traces = H.traces[NPUM_TRACE_MMU_CMD];
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		queue_cmd(cmds[i][0], cmds[i][1]);
 	CU_ASSERT_EQUAL(cmdq_cons_val(), 6); /* nothing happens before PROD moves */
 	wr(NPU_MMU_CMDQ_PROD, H.cmdq_prod);
 	CU_ASSERT_EQUAL(rd(NPU_MMU_CMDQ_CONS), H.cmdq_prod);
-	CU_ASSERT_EQUAL(H.traces[NPU_TRACE_MMU_CMD] - traces, 11);
+	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_CMD] - traces, 11);
 	CU_ASSERT_EQUAL(gerror_active(), 0);
 	CU_ASSERT_EQUAL(H.guest_errors, 0);
 
@@ -532,11 +532,11 @@ static void test_translate(void)
 	mh_map(&H, 0, VA_FW, pa0, PTE_OK);
 	mh_map(&H, 0, VA_FW + PAGE, pa1, PTE_OK);
 
-	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 0x10, buf, 16, &faulted), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 0x10, buf, 16, &faulted), NPUM_MMU_OK);
 	CU_ASSERT_FALSE(faulted);
 	CU_ASSERT_EQUAL(memcmp(buf, mh_ram(&H, pa0 + 0x10, 16), 16), 0);
 	CU_ASSERT_EQUAL(H.npu->stats.mmu_walks, 1);
-	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + PAGE + 0x20, &v, 4, &faulted), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + PAGE + 0x20, &v, 4, &faulted), NPUM_MMU_OK);
 	CU_ASSERT_FALSE(faulted);
 	CU_ASSERT_EQUAL(mh_r32(&H, pa1 + 0x20), 0x11223344);
 
@@ -550,7 +550,7 @@ static void test_translate(void)
 
 	/* Zero-length accesses do nothing */
 	mh_dma_log_clear(&H);
-	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, 0xDEAD0000, buf, 0, &faulted), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, 0xDEAD0000, buf, 0, &faulted), NPUM_MMU_OK);
 	CU_ASSERT_EQUAL(H.dma_count, 0);
 	finish();
 }
@@ -630,17 +630,17 @@ static void test_translate_page_crossing(void)
 	mh_map(&H, 0, VA_FW + PAGE, pa[0], PTE_OK);
 	mh_map(&H, 0, VA_FW + 2 * PAGE, pa[1], PTE_OK);
 
-	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + PAGE - 16, buf, 32, NULL), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + PAGE - 16, buf, 32, NULL), NPUM_MMU_OK);
 	CU_ASSERT_EQUAL(memcmp(buf, mh_ram(&H, pa[2] + PAGE - 16, 16), 16), 0);
 	CU_ASSERT_EQUAL(memcmp(buf + 16, mh_ram(&H, pa[0], 16), 16), 0);
 
-	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 32, buf, sizeof(buf), NULL), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 32, buf, sizeof(buf), NULL), NPUM_MMU_OK);
 	CU_ASSERT_EQUAL(memcmp(buf, mh_ram(&H, pa[2] + 32, PAGE - 32), PAGE - 32), 0);
 	CU_ASSERT_EQUAL(memcmp(buf + PAGE - 32, mh_ram(&H, pa[0], PAGE), PAGE), 0);
 	CU_ASSERT_EQUAL(memcmp(buf + 2 * PAGE - 32, mh_ram(&H, pa[1], 96), 96), 0);
 
 	memset(wbuf, 0x5A, sizeof(wbuf));
-	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + 2 * PAGE - 8, wbuf, 32, NULL), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + 2 * PAGE - 8, wbuf, 32, NULL), NPUM_MMU_OK);
 	CU_ASSERT_EQUAL(mh_r64(&H, pa[0] + PAGE - 8), 0x5A5A5A5A5A5A5A5Aull);
 	CU_ASSERT_EQUAL(memcmp(mh_ram(&H, pa[1], 24), wbuf, 24), 0);
 	CU_ASSERT_EQUAL(mh_r32(&H, pa[1] + 24), 0x20000018);
@@ -649,7 +649,7 @@ static void test_translate_page_crossing(void)
 	mh_map(&H, 0, VA_FW + 3 * PAGE, 0, NPU_MMU_DUMMY_ADDRESS);
 	memset(buf, 0xEE, 64);
 	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 4 * PAGE - 16 - PAGE, buf, 32, NULL),
-			NPU_MMU_ABORT);
+			NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(memcmp(buf, mh_ram(&H, pa[1] + PAGE - 16, 16), 16), 0);
 	CU_ASSERT_EQUAL(buf[16], 0);
 	CU_ASSERT_EQUAL(buf[31], 0);
@@ -693,7 +693,7 @@ static void test_block_mappings(void)
 	/* A block at level 0 does not exist with a 4 KiB granule */
 	mh_w64(&H, H.pgd[0] + 1 * 8, 0 | (PTE_OK & ~NPU_MMU_ENTRY_TABLE));
 	mmu_rd32(SID_LRT, 0, UINT64_C(1) << 39, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(H.last_fault.c, NPU_MMU_EVT_F_TRANSLATION);
 	finish();
 }
@@ -712,9 +712,9 @@ static void test_permission_ro_write(void)
 	mh_map(&H, 0, VA_FW, pa, PTE_OK | NPU_MMU_ENTRY_RO);
 	pte = mh_pte_addr(&H, 0, VA_FW);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW + 8, &ret), 0x50000008);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 
-	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + 8, &v, 4, &faulted), NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + 8, &v, 4, &faulted), NPUM_MMU_ABORT);
 	CU_ASSERT(faulted);
 	CU_ASSERT_EQUAL(mh_r32(&H, pa + 8), 0x50000008);
 	CU_ASSERT(icb0() & NPU_ICB_0_MMU_IRQ_0_EVTQ);
@@ -742,7 +742,7 @@ static void test_permission_unprivileged(void)
 	mh_map(&H, 0, VA_FW, pa, PTE_OK & ~NPU_MMU_ENTRY_USER);
 	pte = mh_pte_addr(&H, 0, VA_FW);
 	mmu_rd32(SID_LRT, 0, VA_FW + 4, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = {
 			NPU_MMU_EVT_F_PERMISSION | EVT_SSV, SID_LRT, 0, W3_RNW | W3_CLASS_IN,
@@ -755,12 +755,12 @@ static void test_permission_unprivileged(void)
 	mh_w64(&H, ste_addr(SID_LRT) + 8,
 	       NPU_FLD_SET(NPU_MMU_STE_1_PRIVCFG, mh_ste_dword1(), NPU_MMU_PRIVCFG_PRIV));
 	mmu_rd32(SID_LRT, 0, VA_FW + 4, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT); /* STE still cached */
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT); /* STE still cached */
 	expect_event_id(NPU_MMU_EVT_F_PERMISSION, SID_LRT, true, 0);
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_STE) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, SID_LRT),
 			  0));
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW + 4, &ret), 0x60000004);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	finish();
 }
 
@@ -774,7 +774,7 @@ static void test_access_flag(void)
 	mh_map(&H, 0, VA_FW, pa, PTE_OK & ~NPU_MMU_ENTRY_AF);
 	pte = mh_pte_addr(&H, 0, VA_FW);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = {
 			NPU_MMU_EVT_F_ACCESS | EVT_SSV, SID_LRT, 0, W3_RNW | W3_CLASS_IN,
@@ -799,7 +799,7 @@ static void test_unmapped_global_aborts(void)
 	mh_map(&H, 0, VA_FW, NPU_MMU_DUMMY_ADDRESS, 0); /* ivpu's unmapped PTE */
 	pte = mh_pte_addr(&H, 0, VA_FW);
 	memset(buf, 0xAA, sizeof(buf));
-	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 0x40, buf, 8, &faulted), NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(mmu_rd(SID_LRT, 0, VA_FW + 0x40, buf, 8, &faulted), NPUM_MMU_ABORT);
 	CU_ASSERT(faulted);
 	CU_ASSERT_EQUAL(buf[0], 0);
 	{
@@ -812,7 +812,7 @@ static void test_unmapped_global_aborts(void)
 	/* No level-0 entry at all: the fetch address is the PGD entry */
 	pgd_entry = H.pgd[0] + NPU_FLD_GET(NPU_MMU_PGD_INDEX, UINT64_C(0x500000000000)) * 8;
 	CU_ASSERT_EQUAL(mmu_wr(SID_DMA, 0, UINT64_C(0x500000000000), buf, 8, &faulted),
-			NPU_MMU_ABORT);
+			NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = {
 			NPU_MMU_EVT_F_TRANSLATION | EVT_SSV, SID_DMA, 0, W3_CLASS_IN,
@@ -838,7 +838,7 @@ static void test_unmapped_user_raz_wi(void)
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 5, VA_USER + 4, NULL), 0x55000004);
 
 	memset(buf, 0xAA, sizeof(buf));
-	CU_ASSERT_EQUAL(mmu_rd(SID_DMA, 5, VA_USER + PAGE, buf, 32, &faulted), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_rd(SID_DMA, 5, VA_USER + PAGE, buf, 32, &faulted), NPUM_MMU_OK);
 	CU_ASSERT(faulted);
 	for (int i = 0; i < 32; i++)
 		CU_ASSERT_EQUAL(buf[i], 0);
@@ -848,7 +848,7 @@ static void test_unmapped_user_raz_wi(void)
 	 * part lands, the rest is dropped; both pages are separate transactions */
 	memset(wbuf, 0x77, sizeof(wbuf));
 	writes = H.dma_writes;
-	CU_ASSERT_EQUAL(mmu_wr(SID_DMA, 5, VA_USER + PAGE - 16, wbuf, 32, &faulted), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_wr(SID_DMA, 5, VA_USER + PAGE - 16, wbuf, 32, &faulted), NPUM_MMU_OK);
 	CU_ASSERT(faulted);
 	CU_ASSERT_EQUAL(mh_r32(&H, pa + PAGE - 4), 0x77777777);
 	CU_ASSERT_EQUAL(H.dma_writes - writes, 2); /* the mapped half + one event */
@@ -872,7 +872,7 @@ static void test_record_disabled(void)
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_CD) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, SID_DMA) |
 			  NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SSID, 6), 0));
 	prod = evtq_prod();
-	CU_ASSERT_EQUAL(mmu_rd(SID_DMA, 6, VA_USER, buf, 4, &faulted), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_rd(SID_DMA, 6, VA_USER, buf, 4, &faulted), NPUM_MMU_OK);
 	CU_ASSERT(faulted);
 	CU_ASSERT_EQUAL(evtq_prod(), prod);
 	CU_ASSERT_EQUAL(H.npu->stats.mmu_faults, 1);
@@ -882,7 +882,7 @@ static void test_record_disabled(void)
 	mh_w64(&H, cd, 0);
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_CD_ALL) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, SID_DMA),
 			  0));
-	CU_ASSERT_EQUAL(mmu_rd(SID_DMA, 6, VA_USER, buf, 4, &faulted), NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(mmu_rd(SID_DMA, 6, VA_USER, buf, 4, &faulted), NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_C_BAD_CD, SID_DMA, true, 6);
 	finish();
 }
@@ -922,10 +922,10 @@ static void test_tlb_stale_until_tlbi(void)
 	/* Unmapping is invisible until invalidated, too */
 	mh_map(&H, 0, VA_FW, NPU_MMU_DUMMY_ADDRESS, 0);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x22000000);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	CU_ASSERT(mh_mmu_tlbi_asid(&H, 0) == 0);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	finish();
 }
 
@@ -956,12 +956,12 @@ static void test_tlbi_va_and_global(void)
 	mh_map(&H, 6, VA_USER, pa1, PTE_OK & ~NPU_MMU_ENTRY_NG);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 6, VA_USER, NULL), 0x31000000);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 7, VA_USER, &ret), 0x31000000); /* global hit */
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	CU_ASSERT(mh_mmu_tlbi_asid(&H, 6) == 0);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 7, VA_USER, &ret), 0x31000000);
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_TLBI_NH_VAA), VA_USER));
 	mmu_rd32(SID_DMA, 7, VA_USER, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK); /* A=0: RAZ */
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK); /* A=0: RAZ */
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 7, VA_USER, NULL), 0);
 	expect_event_id(NPU_MMU_EVT_F_TRANSLATION, SID_DMA, true, 7);
 	finish();
@@ -986,7 +986,7 @@ static void test_ste_cache_stale_until_cfgi(void)
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_STE) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, SID_LRT),
 			  0));
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = { NPU_MMU_EVT_C_BAD_STE | EVT_SSV, SID_LRT, 0, 0, (uint32_t)VA_FW,
 					   0, 0, 0 };
@@ -995,13 +995,13 @@ static void test_ste_cache_stale_until_cfgi(void)
 	/* Fixing the STE works at once: the invalid one was never cached */
 	mh_w64(&H, ste_addr(SID_LRT), mh_ste_dword0(H.cdtab));
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x44000000);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 
 	/* CFGI_ALL (ivpu's) invalidates it as well */
 	mh_w64(&H, ste_addr(SID_LRT), 0);
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_C_BAD_STE, SID_LRT, true, 0);
 	finish();
 }
@@ -1068,7 +1068,7 @@ static void test_tbu_ssidv(void)
 
 	wr(NPU_HOST_IF_TBU_MMUSSIDV, 0);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = { NPU_MMU_EVT_F_STREAM_DISABLED, SID_LRT, 0, 0,
 					   (uint32_t)VA_FW, 0, 0, 0 };
@@ -1077,16 +1077,16 @@ static void test_tbu_ssidv(void)
 	/* Reads only (AR) */
 	wr(NPU_HOST_IF_TBU_MMUSSIDV, NPU_TBU_ARMMUSSIDV(NPU_MMU_TBU_LRT));
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x12000000);
-	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW, &v, 4, NULL), NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW, &v, 4, NULL), NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_F_STREAM_DISABLED, SID_LRT, false, 0);
 	/* TBU2 carries SID 3 */
 	mmu_rd32(SID_DMA, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_F_STREAM_DISABLED, SID_DMA, false, 0);
 	wr(NPU_HOST_IF_TBU_MMUSSIDV, NPU_TBU_AWMMUSSIDV(NPU_MMU_TBU_DMA) |
 	   NPU_TBU_ARMMUSSIDV(NPU_MMU_TBU_DMA));
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 0, VA_FW, &ret), 0x12000000);
-	CU_ASSERT_EQUAL(mmu_wr(SID_DMA, 0, VA_FW, &v, 4, NULL), NPU_MMU_OK);
+	CU_ASSERT_EQUAL(mmu_wr(SID_DMA, 0, VA_FW, &v, 4, NULL), NPUM_MMU_OK);
 	finish();
 }
 
@@ -1101,37 +1101,37 @@ static void test_config_errors(void)
 	start_enabled();
 	pa = pattern_page(0x13000000);
 	mmu_rd32(5, 0, VA_FW, &ret);                   /* 5 >= 2^LOG2SIZE */
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = { NPU_MMU_EVT_C_BAD_STREAMID, 5, 0, 0, (uint32_t)VA_FW, 0, 0, 0 };
 		expect_event(want);
 	}
 	mmu_rd32(1, 0, VA_FW, &ret);                   /* STE 1 left empty by ivpu */
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_C_BAD_STE, 1, false, 0);
 	mmu_rd32(SID_DMA, 300, VA_USER, &ret);         /* >= 2^S1CDMAX */
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_C_BAD_SUBSTREAMID, SID_DMA, true, 300);
 	mmu_rd32(SID_DMA, 9, VA_USER, &ret);           /* CD 9 invalid; config errors abort */
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_C_BAD_CD, SID_DMA, true, 9);
 
 	/* CDs the model does not support: 16 KiB granule, T0SZ out of range */
 	CU_ASSERT_FATAL(mh_mmu_ctx_create(&H, 9) == 0);
 	mmu_rd32(SID_DMA, 9, VA_USER, &ret);           /* caches the valid CD 9 */
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	cd = mh_cd_addr(&H, 9);
 	ge = H.guest_errors;
 	mh_w64(&H, cd, NPU_FLD_SET(NPU_MMU_CD_0_TG0, mh_cd_dword0(9), 2));
 	mmu_rd32(SID_DMA, 9, VA_USER, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK); /* still the cached valid CD */
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK); /* still the cached valid CD */
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	mmu_rd32(SID_DMA, 9, VA_USER, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(H.guest_errors, ge + 1);
 	mh_w64(&H, cd, NPU_FLD_SET(NPU_MMU_CD_0_T0SZ, mh_cd_dword0(9), 12));
 	mmu_rd32(SID_DMA, 9, VA_USER, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	while (mh_mmu_pop_event(&H, (uint32_t[8]){ 0 }))
 		;
 
@@ -1139,18 +1139,18 @@ static void test_config_errors(void)
 	mh_w64(&H, ste_addr(2), NPU_MMU_STE_0_V |
 	       NPU_FLD_PREP(NPU_MMU_STE_0_CONFIG, NPU_MMU_STE_CONFIG_ABORT));
 	mmu_rd32(2, 0, pa, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_no_event();
 	mh_w64(&H, ste_addr(2), NPU_MMU_STE_0_V |
 	       NPU_FLD_PREP(NPU_MMU_STE_0_CONFIG, NPU_MMU_STE_CONFIG_BYPASS));
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_STE) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, 2), 0));
 	CU_ASSERT_EQUAL(mmu_rd32(2, 0, pa + 12, &ret), 0x1300000C);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	mh_w64(&H, ste_addr(2), NPU_MMU_STE_0_V | NPU_FLD_PREP(NPU_MMU_STE_0_CONFIG, 0x6));
 	CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_STE) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, 2), 0));
 	ge = H.guest_errors;
 	mmu_rd32(2, 0, pa, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(H.guest_errors, ge + 1);
 	expect_event_id(NPU_MMU_EVT_C_BAD_STE, 2, false, 0);
 
@@ -1165,7 +1165,7 @@ static void test_config_errors(void)
 		CU_ASSERT(run_cmd(cmd0(NPU_MMU_CMD_CFGI_STE) | NPU_FLD_PREP(NPU_MMU_CMD_CFGI_0_SID, 2),
 				  0));
 		mmu_rd32(2, 0, VA_FW, &ret);
-		CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+		CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 		{
 			const uint32_t want[8] = { NPU_MMU_EVT_F_CD_FETCH, 2, 0, 0, (uint32_t)VA_FW, 0,
 						   (uint32_t)bad_cd, 0 };
@@ -1176,7 +1176,7 @@ static void test_config_errors(void)
 				  0));
 		mh_map(&H, 0, VA_FW, pa, PTE_OK);
 		CU_ASSERT_EQUAL(mmu_rd32(2, 0, VA_FW + 16, &ret), 0x13000010);
-		CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+		CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	}
 
 	/* Two-level stream tables are not modelled: every StreamID is bad */
@@ -1186,7 +1186,7 @@ static void test_config_errors(void)
 	CU_ASSERT_EQUAL(H.guest_errors, ge + 1);
 	set_cr0(NPU_MMU_CR0_IVPU_FINAL);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_C_BAD_STREAMID, SID_LRT, true, 0);
 	finish();
 }
@@ -1204,7 +1204,7 @@ static void test_walk_errors(void)
 	pmd = entry_addr(0, VA_FW, 2);
 	mh_w64(&H, pmd, outside | NPU_MMU_ENTRY_VALID | NPU_MMU_ENTRY_TABLE);
 	mmu_rd32(SID_LRT, 0, VA_FW + 0x3000, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		uint64_t fetch = outside + NPU_FLD_GET(NPU_MMU_PTE_INDEX, VA_FW + 0x3000) * 8;
 		const uint32_t want[8] = {
@@ -1219,7 +1219,7 @@ static void test_walk_errors(void)
 	mh_map(&H, 0, VA_FW, pa, PTE_OK | NPU_BIT64(48));
 	pte = mh_pte_addr(&H, 0, VA_FW);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = {
 			NPU_MMU_EVT_F_ADDR_SIZE | EVT_SSV, SID_LRT, 0, W3_RNW | W3_CLASS_IN,
@@ -1236,13 +1236,13 @@ static void test_walk_errors(void)
 	mh_map(&H, 8, VA_USER, UINT64_C(0x100000000), PTE_OK);
 	mh_map(&H, 8, VA_USER + PAGE, pa, PTE_OK);
 	mmu_rd32(SID_DMA, 8, VA_USER, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK); /* A=0: RAZ */
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK); /* A=0: RAZ */
 	expect_event_id(NPU_MMU_EVT_F_ADDR_SIZE, SID_DMA, true, 8);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_DMA, 8, VA_USER + PAGE, &ret), 0x14000000);
 
 	/* VA beyond the 48 bits T0SZ=16 allows */
 	mmu_rd32(SID_LRT, 0, UINT64_C(1) << 48, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		const uint32_t want[8] = {
 			NPU_MMU_EVT_F_TRANSLATION | EVT_SSV, SID_LRT, 0, W3_RNW | W3_CLASS_IN,
@@ -1254,7 +1254,7 @@ static void test_walk_errors(void)
 	/* A level-3 descriptor with bit 1 clear is reserved */
 	mh_map(&H, 0, VA_FW + PAGE, pa, PTE_OK & ~NPU_MMU_ENTRY_TABLE);
 	mmu_rd32(SID_LRT, 0, VA_FW + PAGE, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_F_TRANSLATION, SID_LRT, true, 0);
 	finish();
 }
@@ -1266,7 +1266,7 @@ static void fault_once(void)
 	int ret;
 
 	mmu_rd32(SID_LRT, 0, VA_HOLE, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 }
 
 /* A full queue drops events and toggles EVTQ_PROD.OVFLG once per overflow
@@ -1340,7 +1340,7 @@ static void test_smmu_disabled_aborts(void)
 	set_cr0(NPU_MMU_CR0_IVPU_FINAL & ~NPU_MMU_CR0_SMMUEN);
 	mh_dma_log_clear(&H);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(H.dma_count, 0);
 	CU_ASSERT_EQUAL(evtq_prod(), 0);
 	set_cr0(NPU_MMU_CR0_IVPU_FINAL);
@@ -1360,15 +1360,15 @@ static void test_bus_master_off(void)
 	icb_clear();
 	pa = pattern_page(0x16000000);
 	mh_map(&H, 0, VA_FW, pa, PTE_OK);
-	npu_bus_master_changed(H.npu, false);
+	npum_bus_master_changed(H.npu, false);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_STRING_EQUAL(H.last_fault.name, "F_STE_FETCH");
 	CU_ASSERT_EQUAL(gerror_active(), NPU_MMU_GERROR_EVTQ_ABT);
 	CU_ASSERT(icb0() & NPU_ICB_0_MMU_IRQ_2_GERROR);
 	CU_ASSERT_EQUAL(evtq_prod(), 0);
 
-	npu_bus_master_changed(H.npu, true);
+	npum_bus_master_changed(H.npu, true);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x16000000);
 	mmu_rd32(SID_LRT, 0, VA_FW + PAGE, &ret);      /* unmapped, but EVTQ_ABT active */
 	CU_ASSERT_EQUAL(evtq_prod(), 0);
@@ -1384,7 +1384,7 @@ static void test_bus_master_off(void)
 	set_cr0(NPU_MMU_CR0_IVPU_FINAL);
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	mmu_rd32(SID_DMA, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		uint64_t ste = bad_strtab + 3 * 64;
 		const uint32_t want[8] = { NPU_MMU_EVT_F_STE_FETCH | EVT_SSV, SID_DMA, 0, 0,
@@ -1421,15 +1421,15 @@ static void test_instcfg_privcfg(void)
 	pa = pattern_page(0x17000000);
 	mh_map(&H, 0, VA_FW, pa, PTE_OK | NPU_MMU_ENTRY_UXN);
 	/* ivpu: INSTCFG=data, so fetches are data reads and XN does not apply */
-	ret = npu_mmu_read(H.npu, SID_LRT, 0, VA_FW, buf, 4, NPU_MMU_ACC_INSTR, NULL);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	ret = npum_mmu_read(H.npu, SID_LRT, 0, VA_FW, buf, 4, NPUM_MMU_ACC_INSTR, NULL);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 
 	/* INSTCFG=instr: reads are fetches, and the page is UXN */
 	mh_w64(&H, ste_addr(SID_LRT) + 8,
 	       NPU_FLD_SET(NPU_MMU_STE_1_INSTCFG, mh_ste_dword1(), NPU_MMU_INSTCFG_INSTR));
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
-	ret = npu_mmu_read(H.npu, SID_LRT, 0, VA_FW, buf, 4, NPU_MMU_ACC_READ, NULL);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	ret = npum_mmu_read(H.npu, SID_LRT, 0, VA_FW, buf, 4, NPUM_MMU_ACC_READ, NULL);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	{
 		uint64_t pte = mh_pte_addr(&H, 0, VA_FW);
 		const uint32_t want[8] = { NPU_MMU_EVT_F_PERMISSION | EVT_SSV, SID_LRT, 0,
@@ -1444,7 +1444,7 @@ static void test_instcfg_privcfg(void)
 	mh_map(&H, 0, VA_FW + PAGE, pa, (PTE_OK | NPU_MMU_ENTRY_RO) & ~NPU_MMU_ENTRY_USER);
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW + PAGE, &ret), 0x17000000);
-	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + PAGE, &v, 4, NULL), NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW + PAGE, &v, 4, NULL), NPUM_MMU_ABORT);
 	{
 		uint64_t pte = mh_pte_addr(&H, 0, VA_FW + PAGE);
 		const uint32_t want[8] = { NPU_MMU_EVT_F_PERMISSION | EVT_SSV, SID_LRT, 0,
@@ -1471,12 +1471,12 @@ static void test_cd_fields_and_hierarchy(void)
 	pmd = entry_addr(0, VA_FW, 2);
 	mh_w64(&H, pmd, mh_r64(&H, pmd) | NPU_MMU_TABLE_AP_RO);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x1A000000);
-	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW, &v, 4, NULL), NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(mmu_wr(SID_LRT, 0, VA_FW, &v, 4, NULL), NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_F_PERMISSION, SID_LRT, true, 0);
 	mh_w64(&H, pmd, mh_r64(&H, pmd) ^ NPU_MMU_TABLE_AP_RO ^ NPU_MMU_TABLE_AP_NO_EL0);
 	CU_ASSERT(mh_mmu_tlbi_asid(&H, 0) == 0);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	expect_event_id(NPU_MMU_EVT_F_PERMISSION, SID_LRT, true, 0);
 	/* HAD0: the hierarchical bits no longer count */
 	cd = mh_cd_addr(&H, 0);
@@ -1484,20 +1484,20 @@ static void test_cd_fields_and_hierarchy(void)
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	CU_ASSERT(mh_mmu_tlbi_asid(&H, 0) == 0);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x1A000000);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 
 	/* TBI0: the top byte of the VA is ignored */
 	mh_w64(&H, cd, mh_r64(&H, cd) | NPU_MMU_CD_0_TBI0);
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW | UINT64_C(0xAB) << 56, &ret), 0x1A000000);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	/* EPD0: no walks through TTB0 at all */
 	mh_w64(&H, cd, mh_r64(&H, cd) | NPU_MMU_CD_0_EPD0);
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	CU_ASSERT(mh_mmu_tlbi_asid(&H, 0) == 0);
 	mh_dma_log_clear(&H);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(mh_dma_touched(&H, H.pgd[0], PAGE), 0);
 	{
 		const uint32_t want[8] = { NPU_MMU_EVT_F_TRANSLATION | EVT_SSV, SID_LRT, 0,
@@ -1510,7 +1510,7 @@ static void test_cd_fields_and_hierarchy(void)
 	CU_ASSERT(mh_mmu_cfgi_all(&H) == 0);
 	ge = H.guest_errors;
 	mmu_rd32(SID_DMA, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_EQUAL(H.guest_errors, ge + 1);
 	expect_event_id(NPU_MMU_EVT_C_BAD_STE, SID_DMA, true, 0);
 	finish();
@@ -1538,7 +1538,7 @@ static void test_ip_reset(void)
 	CU_ASSERT_EQUAL(mh_rd64(&H, V, NPU_MMU_STRTAB_BASE), 0);
 	CU_ASSERT_EQUAL(rd(NPU_MMU_CMDQ_CONS), 0);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 
 	/* ...until the reset empties the caches: enable with no CFGI/TLBI */
 	mh_wr64(&H, V, NPU_MMU_STRTAB_BASE, H.strtab);
@@ -1546,7 +1546,7 @@ static void test_ip_reset(void)
 	wr(NPU_HOST_IF_TBU_MMUSSIDV, 0x33);
 	set_cr0(NPU_MMU_CR0_SMMUEN);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_ABORT);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
 	CU_ASSERT_STRING_EQUAL(H.last_fault.name, "C_BAD_STE");
 	mh_w64(&H, ste_addr(SID_LRT), mh_ste_dword0(H.cdtab));
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x19000000);
@@ -1564,22 +1564,22 @@ static void test_traces(void)
 
 	start_enabled();
 	mh_map(&H, 0, VA_FW, pattern_page(0), PTE_OK);
-	walks = H.traces[NPU_TRACE_MMU_WALK];
-	faults = H.traces[NPU_TRACE_MMU_FAULT];
-	cmds = H.traces[NPU_TRACE_MMU_CMD];
+	walks = H.traces[NPUM_TRACE_MMU_WALK];
+	faults = H.traces[NPUM_TRACE_MMU_FAULT];
+	cmds = H.traces[NPUM_TRACE_MMU_CMD];
 	mmu_rd32(SID_LRT, 0, VA_FW, NULL);
 	mmu_rd32(SID_LRT, 0, VA_FW + 4, NULL);
-	CU_ASSERT_EQUAL(H.traces[NPU_TRACE_MMU_WALK] - walks, 1);
+	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_WALK] - walks, 1);
 	fault_once();
 	fault_once(); /* faults are not cached: each one walks */
-	CU_ASSERT_EQUAL(H.traces[NPU_TRACE_MMU_WALK] - walks, 3);
-	CU_ASSERT_EQUAL(H.traces[NPU_TRACE_MMU_FAULT] - faults, 2);
+	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_WALK] - walks, 3);
+	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_FAULT] - faults, 2);
 	CU_ASSERT_STRING_EQUAL(H.last_fault.name, "F_TRANSLATION");
 	CU_ASSERT_EQUAL(H.last_fault.a, (uint64_t)SID_LRT << 32 | 0);
 	CU_ASSERT_EQUAL(H.last_fault.b, VA_HOLE);
 	CU_ASSERT_EQUAL(H.last_fault.c, NPU_MMU_EVT_F_TRANSLATION);
 	CU_ASSERT(mh_mmu_sync(&H) == 0);
-	CU_ASSERT_EQUAL(H.traces[NPU_TRACE_MMU_CMD] - cmds, 1);
+	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_CMD] - cmds, 1);
 	CU_ASSERT_EQUAL(H.npu->stats.mmu_walks, 3);
 	CU_ASSERT_EQUAL(H.npu->stats.mmu_tlb_hits, 1);
 	finish();
@@ -1681,7 +1681,7 @@ static void hostile_access(bool tame, uint64_t r)
 	if ((r >> 32) % 2)
 		mmu_wr(sid, ssid, va, buf, len, &faulted);
 	else
-		npu_mmu_read(H.npu, sid, ssid, va, buf, len, (unsigned)(r >> 36) % 4, &faulted);
+		npum_mmu_read(H.npu, sid, ssid, va, buf, len, (unsigned)(r >> 36) % 4, &faulted);
 }
 
 /* What a driver does after an error: queues off, acknowledge, enable again
@@ -1725,9 +1725,9 @@ static void hostile_step(bool tame)
 		break;
 	case 10:
 		if ((r >> 8) % 8 == 0)
-			npu_bus_master_changed(H.npu, (r >> 12) % 2);
+			npum_bus_master_changed(H.npu, (r >> 12) % 2);
 		else
-			npu_bus_master_changed(H.npu, true);
+			npum_bus_master_changed(H.npu, true);
 		break;
 	case 11:
 		if ((r >> 8) % 4 == 0)
@@ -1747,7 +1747,7 @@ static void hostile_recover_and_check(void)
 	int ret;
 
 	H.strict_dma = false;
-	npu_bus_master_changed(H.npu, true);
+	npum_bus_master_changed(H.npu, true);
 	/* Queues off first: acknowledging CMDQ_ERR with the queue on would
 	 * resume at the same garbage command and fail again. */
 	set_cr0(0);
@@ -1762,7 +1762,7 @@ static void hostile_recover_and_check(void)
 	mh_map(&H, 0, VA_FW, pa, PTE_OK);
 	CU_ASSERT(mh_mmu_tlbi_asid(&H, 0) == 0);
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW + 0x44, &ret), 0x1E000044);
-	CU_ASSERT_EQUAL(ret, NPU_MMU_OK);
+	CU_ASSERT_EQUAL(ret, NPUM_MMU_OK);
 	CU_ASSERT_EQUAL(gerror_active(), 0);
 }
 
@@ -1792,7 +1792,7 @@ static void hostile_run(uint64_t seed, bool tame, unsigned steps)
 			(unsigned long long)H.npu->stats.mmu_tlb_hits,
 			(unsigned long long)H.npu->stats.mmu_faults,
 			(unsigned long long)H.npu->stats.mmu_events,
-			(unsigned long long)H.traces[NPU_TRACE_MMU_CMD],
+			(unsigned long long)H.traces[NPUM_TRACE_MMU_CMD],
 			(unsigned long long)H.dma_count, (unsigned long long)H.dma_failures,
 			H.guest_errors);
 	if (getenv("MH_STATS"))

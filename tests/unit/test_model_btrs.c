@@ -11,7 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "model_prog.h"
-#include "npu_internal.h"     /* no modelled source of an ATS error; DMA errors */
+#include "npum_internal.h"     /* no modelled source of an ATS error; DMA errors */
 #include "intel-npu/lrt.h"
 #include "intel-npu/pci.h"
 #include "intel-npu/regs_btrs.h"
@@ -49,7 +49,7 @@ static uint32_t p1(uint32_t target)
 static void d0i3_exit(void)
 {
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, 0);
-	mh_advance(&H, NPU_DELAY_D0I3_NS);
+	mh_advance(&H, NPUM_DELAY_D0I3_NS);
 	CU_ASSERT_EQUAL_FATAL(rb(NPU_BTRS_VPU_D0I3_CONTROL), 0);
 }
 
@@ -87,7 +87,7 @@ static void test_cold_reset_state(void)
 
 static void test_fuses(void)
 {
-	struct npu_config cfg;
+	struct npum_config cfg;
 
 	mh_init(&H, MH_RAM_DEFAULT);      /* P6: 9 / 21 / 35 */
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_FMIN_FUSE), 9 | 21 << 8);
@@ -95,7 +95,7 @@ static void test_fuses(void)
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_TILE_FUSE), NPU_BTRS_TILE_FUSE_VALID);
 	mh_fini(&H);
 
-	npu_config_default(&cfg);
+	npum_config_default(&cfg);
 	cfg.fuse_min_ratio = 10;
 	cfg.fuse_pn_ratio = 20;
 	cfg.fuse_max_ratio = 30;
@@ -124,7 +124,7 @@ static void test_workpoint_handshake(void)
 	wb(NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND);
 	/* SEND stays set for the whole delay (P4: 10 µs) */
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_WP_REQ_CMD), NPU_BTRS_WP_REQ_CMD_SEND);
-	mh_advance(&H, NPU_DELAY_WP_NS - 1);
+	mh_advance(&H, NPUM_DELAY_WP_NS - 1);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_WP_REQ_CMD), NPU_BTRS_WP_REQ_CMD_SEND);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_PLL_STATUS), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_CURRENT_PLL), 0);
@@ -139,8 +139,8 @@ static void test_workpoint_handshake(void)
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT), NPU_BTRS_INTERRUPT_STAT_FREQ_CHANGE);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_WORKPOINT_CONFIG_MIRROR),
 			21 | (uint32_t)NPU_WP_CONFIG_MTL_2_TILES_4_3 << 16);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_POWER, "buttress", "workpoint"), 1);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_POWER, "buttress", "ip-power-on"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_POWER, "buttress", "workpoint"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_POWER, "buttress", "ip-power-on"), 1);
 	CU_ASSERT_EQUAL(H.guest_errors, 0);
 	mh_fini(&H);
 }
@@ -195,13 +195,13 @@ static void test_workpoint_zero_powers_off(void)
 	up();
 	mh_wr32(&H, V, NPU_HOST_SS_GEN_CTRL, 0x40000000);
 	wb(NPU_BTRS_INTERRUPT_STAT, NPU_BTRS_INTERRUPT_STAT_ALL);
-	resets = npu_get_stats(H.npu)->ip_resets;
+	resets = npum_get_stats(H.npu)->ip_resets;
 	CU_ASSERT_TRUE_FATAL(mh_wp_request(&H, 0, 0, 0));
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_CURRENT_PLL), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_PLL_STATUS), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_STATUS), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT), NPU_BTRS_INTERRUPT_STAT_FREQ_CHANGE);
-	CU_ASSERT_EQUAL(npu_get_stats(H.npu)->ip_resets, resets + 1);
+	CU_ASSERT_EQUAL(npum_get_stats(H.npu)->ip_resets, resets + 1);
 	g = H.guest_errors;
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_GEN_CTRL), 0xFFFFFFFF);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 1);
@@ -209,7 +209,7 @@ static void test_workpoint_zero_powers_off(void)
 	CU_ASSERT_TRUE_FATAL(mh_wp_request(&H, p0(9, 35), p1(21), NPU_WP_CONFIG_MTL_2_TILES_4_3));
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_STATUS), NPU_BTRS_VPU_STATUS_READY | NPU_BTRS_VPU_STATUS_IDLE);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_GEN_CTRL), 0);
-	CU_ASSERT_EQUAL(npu_get_stats(H.npu)->ip_resets, resets + 1);
+	CU_ASSERT_EQUAL(npum_get_stats(H.npu)->ip_resets, resets + 1);
 	mh_fini(&H);
 }
 
@@ -237,7 +237,7 @@ static void test_workpoint_in_flight(void)
 	CU_ASSERT_EQUAL(H.guest_errors - g, 3);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_WP_REQ_CMD), NPU_BTRS_WP_REQ_CMD_SEND);
 	/* the second SEND did not restart the delay: done 10 µs after the first */
-	mh_advance(&H, NPU_DELAY_WP_NS - 5000);
+	mh_advance(&H, NPUM_DELAY_WP_NS - 5000);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_WP_REQ_CMD), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_CURRENT_PLL), 25);
 	mh_fini(&H);
@@ -252,7 +252,7 @@ static void test_d0i3_handshake(void)
 	mh_init(&H, MH_RAM_DEFAULT);
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_D0I3_CONTROL), NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS);
-	mh_advance(&H, NPU_DELAY_D0I3_NS - 1);
+	mh_advance(&H, NPUM_DELAY_D0I3_NS - 1);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_D0I3_CONTROL), NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS);
 	g = H.guest_errors;
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_I3);   /* while in progress */
@@ -268,7 +268,7 @@ static void test_d0i3_handshake(void)
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_I3);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_D0I3_CONTROL),
 			NPU_BTRS_VPU_D0I3_CONTROL_I3 | NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS);
-	mh_advance(&H, NPU_DELAY_D0I3_NS);
+	mh_advance(&H, NPUM_DELAY_D0I3_NS);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_D0I3_CONTROL), NPU_BTRS_VPU_D0I3_CONTROL_I3);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 1);
 	mh_fini(&H);
@@ -284,14 +284,14 @@ static void test_d0i3_entry_resets_ip(void)
 	mh_wr32(&H, V, NPU_HOST_SS_GEN_CTRL, 0x40000000);
 	mh_wr32(&H, V, NPU_HOST_SS_ICB_ENABLE_0, NPU_ICB_0_HOST_IPC_FIFO);
 	mh_wr32(&H, V, NPU_CPU_SS_DOORBELL(4), 1);
-	resets = npu_get_stats(H.npu)->ip_resets;
+	resets = npum_get_stats(H.npu)->ip_resets;
 	mh_trace_log(&H, true);
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, NPU_BTRS_VPU_D0I3_CONTROL_I3);
-	CU_ASSERT_EQUAL(npu_get_stats(H.npu)->ip_resets, resets + 1);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_POWER, "buttress", "ip-power-off"), 1);
+	CU_ASSERT_EQUAL(npum_get_stats(H.npu)->ip_resets, resets + 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_POWER, "buttress", "ip-power-off"), 1);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_STATUS), 0);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_GEN_CTRL), 0xFFFFFFFF);
-	mh_advance(&H, NPU_DELAY_D0I3_NS);
+	mh_advance(&H, NPUM_DELAY_D0I3_NS);
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_READY,
 			NPU_BTRS_VPU_STATUS_READY);
@@ -299,7 +299,7 @@ static void test_d0i3_entry_resets_ip(void)
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_GEN_CTRL), 0);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_ICB_ENABLE_0), 0);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_CPU_SS_DOORBELL(4)), 0);
-	CU_ASSERT_EQUAL(npu_get_stats(H.npu)->ip_resets, resets + 1);
+	CU_ASSERT_EQUAL(npum_get_stats(H.npu)->ip_resets, resets + 1);
 	mh_fini(&H);
 }
 
@@ -322,8 +322,8 @@ static void test_ip_reset(void)
 	mh_wr64(h, V, NPU_HOST_SS_ICB_ENABLE_0, 0x7C00001F0ull);
 	mh_wr32(h, V, NPU_CPU_SS_DOORBELL(200), 1);
 	mh_wr32(h, V, NPU_CPU_SS_TIM_IPC_FIFO, 0xABC);
-	npu_fifo_push(h->npu, &h->npu->to_host, 0xDEF, "to-host");
-	npu_icb_raise(h->npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_fifo_push(h->npu, &h->npu->to_host, 0xDEF, "to-host");
+	npum_icb_raise(h->npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	mh_wr32(h, V, NPU_CPU_SS_TIM_SAFE, NPU_TIM_SAFE_ENABLE_KEY);
 	mh_wr32(h, V, NPU_CPU_SS_TIM_GEN_CONFIG, NPU_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
 	mh_wr32(h, V, NPU_CPU_SS_MSSCPU_CPR_CLK_SET, NPU_MSSCPU_CPR_CPU_DSU);
@@ -336,13 +336,13 @@ static void test_ip_reset(void)
 	mh_trace_log(h, true);
 	mh_wr32(h, B, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER);
 	t_reset = h->now_ns;
-	insns = npu_get_stats(h->npu)->lrt_instructions;
+	insns = npum_get_stats(h->npu)->lrt_instructions;
 	CU_ASSERT_EQUAL(mh_rd32(h, B, NPU_BTRS_VPU_IP_RESET), NPU_BTRS_VPU_IP_RESET_TRIGGER);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_POWER, "npu", "ip-reset"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_POWER, "npu", "ip-reset"), 1);
 	mh_wr32(h, B, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER);   /* in progress */
 	CU_ASSERT_EQUAL(h->guest_errors - g, 1);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_POWER, "npu", "ip-reset"), 1);
-	mh_advance(h, NPU_DELAY_IP_RESET_NS - 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_POWER, "npu", "ip-reset"), 1);
+	mh_advance(h, NPUM_DELAY_IP_RESET_NS - 1);
 	CU_ASSERT_EQUAL(mh_rd32(h, B, NPU_BTRS_VPU_IP_RESET), NPU_BTRS_VPU_IP_RESET_TRIGGER);
 	mh_advance(h, 1);
 	CU_ASSERT_EQUAL(mh_rd32(h, B, NPU_BTRS_VPU_IP_RESET), 0);
@@ -381,7 +381,7 @@ static void test_ip_reset(void)
 	CU_ASSERT_EQUAL(mh_rd32(h, V, NPU_CPU_SS_TIM_WATCHDOG), NPU_TIM_WATCHDOG_RESET_VALUE);
 	CU_ASSERT_EQUAL(mh_rd32(h, V, NPU_CPU_SS_DSU_LEON_RT_DSU_CTRL), NPU_DSU_STATE_RESET);
 	CU_ASSERT_EQUAL(mh_rd32(h, V, NPU_CPU_SS_DSU_LEON_RT_PC_REG), 0);
-	CU_ASSERT_EQUAL(npu_get_stats(h->npu)->lrt_instructions, insns);
+	CU_ASSERT_EQUAL(npum_get_stats(h->npu)->lrt_instructions, insns);
 	/* the perf counter restarts at the reset */
 	CU_ASSERT_EQUAL(mh_rd64(h, V, NPU_CPU_SS_TIM_PERF_FREE_CNT),
 			(h->now_ns - t_reset) * 24 / 625);
@@ -407,7 +407,7 @@ static void test_interrupt_stat_w1c(void)
 	/* ivpu's erratum probe (§2.1): write all sources, read back 0 */
 	wb(NPU_BTRS_INTERRUPT_STAT, 0x7);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT), 0);
-	npu_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_ALL);
+	npum_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_ALL);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT), 0x7);
 	wb(NPU_BTRS_INTERRUPT_STAT, 0);                 /* the erratum's clear: no effect */
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT), 0x7);
@@ -457,7 +457,7 @@ static void test_ufi_error(void)
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_UFI_ERR_LOG), 0);
 
 	/* bus mastering off: the MMU's command-queue read fails */
-	npu_bus_master_changed(H.npu, false);
+	npum_bus_master_changed(H.npu, false);
 	g = H.guest_errors;
 	msis = H.msis;
 	CU_ASSERT_EQUAL(mh_mmu_cmd(&H, NPU_FLD_PREP(NPU_MMU_CMD_OPCODE, NPU_MMU_CMD_SYNC), 0), 0);
@@ -465,8 +465,8 @@ static void test_ufi_error(void)
 	mh_advance(&H, 100000);
 	CU_ASSERT(H.guest_errors > g);
 	CU_ASSERT(strstr(H.last_guest_error, "bus mastering") != NULL ||
-		  npu_get_stats(H.npu)->dma_errors > 0);
-	CU_ASSERT(npu_get_stats(H.npu)->dma_errors > 0);
+		  npum_get_stats(H.npu)->dma_errors > 0);
+	CU_ASSERT(npum_get_stats(H.npu)->dma_errors > 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT) & NPU_BTRS_INTERRUPT_STAT_UFI_ERR,
 			NPU_BTRS_INTERRUPT_STAT_UFI_ERR);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_UFI_ERR_LOG),
@@ -479,7 +479,7 @@ static void test_ufi_error(void)
 
 	/* a failed write logs opcode 2 */
 	g = H.guest_errors;
-	CU_ASSERT_NOT_EQUAL(npu_dma_write(H.npu, 0x1000, buf, sizeof(buf)), 0);
+	CU_ASSERT_NOT_EQUAL(npum_dma_write(H.npu, 0x1000, buf, sizeof(buf)), 0);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 1);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_UFI_ERR_LOG), NPU_FLD_PREP(NPU_BTRS_UFI_ERR_LOG_OPCODE, 2));
 	wb(NPU_BTRS_UFI_ERR_CLEAR, 0);
@@ -487,10 +487,10 @@ static void test_ufi_error(void)
 	wb(NPU_BTRS_INTERRUPT_STAT, NPU_BTRS_INTERRUPT_STAT_ALL);
 
 	/* bus mastering on, no memory at the address: the same, and an MSI */
-	npu_bus_master_changed(H.npu, true);
+	npum_bus_master_changed(H.npu, true);
 	msis = H.msis;
 	g = H.guest_errors;
-	CU_ASSERT_NOT_EQUAL(npu_dma_read(H.npu, 1ull << 40, buf, sizeof(buf)), 0);
+	CU_ASSERT_NOT_EQUAL(npum_dma_read(H.npu, 1ull << 40, buf, sizeof(buf)), 0);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 1);
 	CU_ASSERT(strstr(H.last_guest_error, "no memory") != NULL);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_UFI_ERR_LOG), NPU_FLD_PREP(NPU_BTRS_UFI_ERR_LOG_OPCODE, 1));
@@ -498,7 +498,7 @@ static void test_ufi_error(void)
 	/* a successful DMA logs nothing */
 	wb(NPU_BTRS_UFI_ERR_CLEAR, 0);
 	wb(NPU_BTRS_INTERRUPT_STAT, NPU_BTRS_INTERRUPT_STAT_ALL);
-	CU_ASSERT_EQUAL(npu_dma_read(H.npu, 0x1000, buf, sizeof(buf)), 0);
+	CU_ASSERT_EQUAL(npum_dma_read(H.npu, 0x1000, buf, sizeof(buf)), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_UFI_ERR_LOG), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_INTERRUPT_STAT), 0);
 	mh_fini(&H);
@@ -531,7 +531,7 @@ static void test_telemetry(void)
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_TELEMETRY_OFFSET), 0x80000000);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_TELEMETRY_SIZE), 0x2000);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_TELEMETRY_ENABLE), 1);
-	npu_reset(H.npu);
+	npum_reset(H.npu);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_TELEMETRY_OFFSET), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_TELEMETRY_SIZE), 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_TELEMETRY_ENABLE), 0);
@@ -551,7 +551,7 @@ static uint32_t vpu_status(struct mp *P)
 static void test_vpu_status_idle(void)
 {
 	const uint32_t ready = NPU_BTRS_VPU_STATUS_READY, idle = NPU_BTRS_VPU_STATUS_IDLE;
-	struct npu_config cfg;
+	struct npum_config cfg;
 	struct mp P;
 
 	/* busy */
@@ -568,7 +568,7 @@ static void test_vpu_status_idle(void)
 
 	/* asleep; with an interrupt pending it is not idle (no lead: the core
 	 * only reacts when time passes) */
-	npu_config_default(&cfg);
+	npum_config_default(&cfg);
 	cfg.lrt_lead_ns = 0;
 	mp_init(&P, &cfg);
 	mp_echo_boot(&P);

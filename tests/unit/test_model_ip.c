@@ -14,7 +14,7 @@
 #include <CUnit/Basic.h>
 
 #include "model_prog.h"
-#include "npu_internal.h"     /* the firmware's FIFO ends, ICB word 1 */
+#include "npum_internal.h"     /* the firmware's FIFO ends, ICB word 1 */
 #include "intel-npu/lrt.h"
 #include "intel-npu/pci.h"
 #include "intel-npu/regs_btrs.h"
@@ -62,8 +62,8 @@ static void wdt_write(struct mh *h, uint32_t reg, uint32_t v)
 /* The firmware's side of the firmware->host FIFO */
 static void fw_push(struct mh *h, uint32_t v)
 {
-	npu_fifo_push(h->npu, &h->npu->to_host, v, "to-host");
-	npu_irq_update(h->npu);
+	npum_fifo_push(h->npu, &h->npu->to_host, v, "to-host");
+	npum_irq_update(h->npu);
 }
 
 /* ==== Host subsystem, AON, host interface ========================================== */
@@ -134,7 +134,7 @@ static void test_noc_qchannels(void)
 	/* island up but still isolated: deny */
 	wv(NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0, NPU_AON_PWR_MSS_CPU);
 	wv(NPU_HOST_SS_AON_PWR_ISLAND_EN0, NPU_AON_PWR_MSS_CPU);
-	mh_advance(&H, NPU_DELAY_PWR_ISLAND_NS);
+	mh_advance(&H, NPUM_DELAY_PWR_ISLAND_NS);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), NPU_AON_PWR_MSS_CPU);
 	CU_ASSERT_EQUAL(rv(NPU_TOP_NOC_QACCEPTN), 0);
 	CU_ASSERT_EQUAL(rv(NPU_TOP_NOC_QDENY), NPU_TOP_NOC_ALL);
@@ -153,7 +153,7 @@ static void test_noc_qchannels(void)
 	wv(NPU_HOST_SS_AON_PWR_ISO_EN0, 0);
 	wv(NPU_HOST_SS_AON_PWR_ISLAND_EN0, 0);
 	CU_ASSERT_EQUAL(rv(NPU_TOP_NOC_QACCEPTN), NPU_TOP_NOC_CPU_CTRL);
-	mh_advance(&H, NPU_DELAY_PWR_ISLAND_NS);
+	mh_advance(&H, NPUM_DELAY_PWR_ISLAND_NS);
 	CU_ASSERT_EQUAL(rv(NPU_TOP_NOC_QACCEPTN), 0);
 	CU_ASSERT_EQUAL(rv(NPU_TOP_NOC_QDENY), NPU_TOP_NOC_CPU_CTRL);
 	CU_ASSERT_EQUAL(H.guest_errors, 0);
@@ -184,20 +184,20 @@ static void test_power_island(void)
 	mh_trace_log(&H, true);
 	wv(NPU_HOST_SS_AON_PWR_ISLAND_EN0, NPU_AON_PWR_MSS_CPU);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), 0);
-	mh_advance(&H, NPU_DELAY_PWR_ISLAND_NS - 1);
+	mh_advance(&H, NPUM_DELAY_PWR_ISLAND_NS - 1);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), 0);
 	mh_advance(&H, 1);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), NPU_AON_PWR_MSS_CPU);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_POWER, "aon", "island-status"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_POWER, "aon", "island-status"), 1);
 	/* off again, with the same delay */
 	wv(NPU_HOST_SS_AON_PWR_ISLAND_EN0, 0);
-	mh_advance(&H, NPU_DELAY_PWR_ISLAND_NS - 1);
+	mh_advance(&H, NPUM_DELAY_PWR_ISLAND_NS - 1);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), NPU_AON_PWR_MSS_CPU);
 	mh_advance(&H, 1);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), 0);
 	/* trickle dropped while the island is enabled: the island goes down */
 	wv(NPU_HOST_SS_AON_PWR_ISLAND_EN0, NPU_AON_PWR_MSS_CPU);
-	mh_advance(&H, NPU_DELAY_PWR_ISLAND_NS);
+	mh_advance(&H, NPUM_DELAY_PWR_ISLAND_NS);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0), NPU_AON_PWR_MSS_CPU);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 1);
 	mh_fini(&H);
@@ -268,7 +268,7 @@ static void test_loading_address(void)
 	mp_run(&P, 100 * US);
 	CU_ASSERT_EQUAL(mp_dsu_state(&P), NPU_DSU_STATE_RESET);
 	CU_ASSERT_EQUAL(mp_data(&P, 0), 0);
-	CU_ASSERT_EQUAL(npu_get_stats(h->npu)->lrt_instructions, 0);
+	CU_ASSERT_EQUAL(npum_get_stats(h->npu)->lrt_instructions, 0);
 
 	/* ivpu's 0x1, 0x3, 0x1 and a DONE edge: started at the entry */
 	loading_address(h, la);
@@ -279,9 +279,9 @@ static void test_loading_address(void)
 	mh_trace_log(h, true);
 	loading_address(h, la | NPU_LOADING_ADDRESS_DONE);
 	CU_ASSERT_EQUAL(h->guest_errors - g, 4);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_LRT, "lrt", "start"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_LRT, "lrt", "start"), 1);
 	for (size_t i = 0; i < h->tlog_len; i++)
-		if (h->tlog[i].kind == NPU_TRACE_LRT && !strcmp(h->tlog[i].name, "start"))
+		if (h->tlog[i].kind == NPUM_TRACE_LRT && !strcmp(h->tlog[i].name, "start"))
 			CU_ASSERT_EQUAL(h->tlog[i].a, entry);
 	mp_run(&P, 100 * US);
 	CU_ASSERT_EQUAL(mp_data(&P, 0), 0x600D);
@@ -296,7 +296,7 @@ static void test_loading_address(void)
 	loading_address(h, la);
 	loading_address(h, la | NPU_LOADING_ADDRESS_DONE);
 	CU_ASSERT_EQUAL(h->guest_errors - g, 5);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_LRT, "lrt", "start"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_LRT, "lrt", "start"), 1);
 	mp_fini(&P);
 
 	/* an entry at or above 4 GiB is refused */
@@ -342,9 +342,9 @@ static void test_tbu_mmussidv(void)
 static void test_icb_latched_w1c(void)
 {
 	up();
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ | NPU_ICB_0_MMU_IRQ_1_SYNC |
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ | NPU_ICB_0_MMU_IRQ_1_SYNC |
 		      NPU_ICB_0_MMU_IRQ_2_GERROR | NPU_ICB_0_NOC_FIREWALL);
-	npu_icb_raise(H.npu, 1, NPU_ICB_1_CPU_INT_REDIRECT(3));
+	npum_icb_raise(H.npu, 1, NPU_ICB_1_CPU_INT_REDIRECT(3));
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_ICB_STATUS_0), 0x1E0);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_ICB_STATUS_1), NPU_ICB_1_CPU_INT_REDIRECT(3));
 	wv(NPU_HOST_SS_ICB_CLEAR_0, NPU_ICB_0_MMU_IRQ_0_EVTQ | NPU_ICB_0_MMU_IRQ_1_SYNC);
@@ -398,8 +398,8 @@ static void test_icb_enable_gating(void)
 {
 	up();
 	mh_wr32(&H, B, NPU_BTRS_GLOBAL_INT_MASK, 0);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
-	npu_icb_raise(H.npu, 1, NPU_ICB_1_CPU_INT_REDIRECT(2));
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
+	npum_icb_raise(H.npu, 1, NPU_ICB_1_CPU_INT_REDIRECT(2));
 	CU_ASSERT_EQUAL(H.msis, 0);                 /* pending, not enabled */
 	wv(NPU_HOST_SS_ICB_ENABLE_0, NPU_ICB_0_MMU_IRQ_1_SYNC);
 	CU_ASSERT_EQUAL(H.msis, 0);                 /* a different source */
@@ -446,21 +446,21 @@ static void test_msi_rising_edge_only(void)
 	up();
 	irqs_on(&H);
 	mh_trace_log(&H, true);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	CU_ASSERT_EQUAL(H.msis, 1);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	CU_ASSERT_EQUAL(H.msis, 1);
 	wv(NPU_HOST_SS_ICB_CLEAR_0, NPU_ICB_0_CPU_INT_REDIRECT_0);   /* one still pending */
 	CU_ASSERT_EQUAL(H.msis, 1);
 	wv(NPU_HOST_SS_ICB_CLEAR_0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
 	CU_ASSERT_EQUAL(H.msis, 1);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_1_SYNC);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_1_SYNC);
 	CU_ASSERT_EQUAL(H.msis, 2);
-	CU_ASSERT_EQUAL(npu_get_stats(H.npu)->msis, 2);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_MSI, NULL, NULL), 2);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_IRQ, "icb", "assert"), 2);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_IRQ, "icb", "deassert"), 1);
+	CU_ASSERT_EQUAL(npum_get_stats(H.npu)->msis, 2);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_MSI, NULL, NULL), 2);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_IRQ, "icb", "assert"), 2);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_IRQ, "icb", "deassert"), 1);
 	mh_fini(&H);
 }
 
@@ -470,7 +470,7 @@ static void test_msi_global_unmask_retrigger(void)
 {
 	up();
 	irqs_on(&H);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0 | NPU_ICB_0_MMU_IRQ_0_EVTQ);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0 | NPU_ICB_0_MMU_IRQ_0_EVTQ);
 	CU_ASSERT_EQUAL(H.msis, 1);
 	/* handler: mask, clear one source, unmask with the other pending */
 	mh_wr32(&H, B, NPU_BTRS_GLOBAL_INT_MASK, 1);
@@ -484,7 +484,7 @@ static void test_msi_global_unmask_retrigger(void)
 	CU_ASSERT_EQUAL(H.msis, 2);
 	/* a source raised while masked is delivered at the unmask */
 	mh_wr32(&H, B, NPU_BTRS_GLOBAL_INT_MASK, 1);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_2_GERROR);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_MMU_IRQ_2_GERROR);
 	CU_ASSERT_EQUAL(H.msis, 2);
 	mh_wr32(&H, B, NPU_BTRS_GLOBAL_INT_MASK, 0);
 	CU_ASSERT_EQUAL(H.msis, 3);
@@ -495,17 +495,17 @@ static void test_msi_needs_bus_master(void)
 {
 	up();
 	irqs_on(&H);
-	npu_bus_master_changed(H.npu, false);
+	npum_bus_master_changed(H.npu, false);
 	mh_trace_log(&H, true);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	CU_ASSERT_EQUAL(H.msis, 0);
-	CU_ASSERT_EQUAL(npu_get_stats(H.npu)->msis, 0);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_IRQ, "icb", "assert"), 1);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_MSI, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(npum_get_stats(H.npu)->msis, 0);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_IRQ, "icb", "assert"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_MSI, NULL, NULL), 0);
 	/* bus mastering back: the next edge is delivered */
-	npu_bus_master_changed(H.npu, true);
+	npum_bus_master_changed(H.npu, true);
 	wv(NPU_HOST_SS_ICB_CLEAR_0, NPU_ICB_0_CPU_INT_REDIRECT_0);
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	CU_ASSERT_EQUAL(H.msis, 1);
 	mh_fini(&H);
 }
@@ -514,16 +514,16 @@ static void test_msi_needs_bus_master(void)
 static void test_msi_buttress_sources(void)
 {
 	up();
-	npu_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_FREQ_CHANGE);
+	npum_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_FREQ_CHANGE);
 	mh_wr32(&H, B, NPU_BTRS_GLOBAL_INT_MASK, 0);
 	CU_ASSERT_EQUAL(H.msis, 0);                          /* LOCAL all masked */
 	mh_wr32(&H, B, NPU_BTRS_LOCAL_INT_MASK, ~NPU_BTRS_IRQ_MASK_ENABLED);
 	CU_ASSERT_EQUAL(H.msis, 0);                          /* ivpu masks FREQ_CHANGE */
-	npu_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_UFI_ERR);
+	npum_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_UFI_ERR);
 	CU_ASSERT_EQUAL(H.msis, 1);
 	mh_wr32(&H, B, NPU_BTRS_INTERRUPT_STAT, NPU_BTRS_INTERRUPT_STAT_UFI_ERR);
 	CU_ASSERT_EQUAL(H.npu->icb.line, false);
-	npu_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_ATS_ERR);
+	npum_btrs_raise(H.npu, NPU_BTRS_INTERRUPT_STAT_ATS_ERR);
 	CU_ASSERT_EQUAL(H.msis, 2);
 	mh_wr32(&H, B, NPU_BTRS_INTERRUPT_STAT, NPU_BTRS_INTERRUPT_STAT_ATS_ERR);
 	mh_wr32(&H, B, NPU_BTRS_LOCAL_INT_MASK, 0xFFFFFFFE);   /* unmask FREQ_CHANGE */
@@ -545,19 +545,19 @@ static void test_fifo_host_to_fw(void)
 	wv(NPU_CPU_SS_TIM_IPC_FIFO, 0x84900040);
 	wv(NPU_CPU_SS_TIM_IPC_FIFO, 0);
 	CU_ASSERT_EQUAL(H.npu->to_fw.level, 3);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_FIFO, "to-fw", "push"), 3);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mh_trace_last(&H, NPU_TRACE_FIFO));
-	CU_ASSERT_EQUAL(mh_trace_last(&H, NPU_TRACE_FIFO)->b, 3);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_FIFO, "to-fw", "push"), 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mh_trace_last(&H, NPUM_TRACE_FIFO));
+	CU_ASSERT_EQUAL(mh_trace_last(&H, NPUM_TRACE_FIFO)->b, 3);
 	/* nothing of it shows in the host's (firmware->host) status */
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_STAT), 0);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_ATM), NPU_IPC_FIFO_EMPTY_VALUE);
-	CU_ASSERT_TRUE(npu_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
+	CU_ASSERT_TRUE(npum_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
 	CU_ASSERT_EQUAL(v, 0x84900000);
-	CU_ASSERT_TRUE(npu_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
+	CU_ASSERT_TRUE(npum_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
 	CU_ASSERT_EQUAL(v, 0x84900040);
-	CU_ASSERT_TRUE(npu_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
+	CU_ASSERT_TRUE(npum_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
 	CU_ASSERT_EQUAL(v, 0);
-	CU_ASSERT_FALSE(npu_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
+	CU_ASSERT_FALSE(npum_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
 	CU_ASSERT_EQUAL(H.guest_errors, 0);
 	mh_fini(&H);
 }
@@ -575,7 +575,7 @@ static void test_fifo_fw_to_host(void)
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_ATM), 0x84A00040);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_ATM), NPU_IPC_FIFO_EMPTY_VALUE);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_ATM), NPU_IPC_FIFO_EMPTY_VALUE);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_FIFO, "to-host", "pop"), 2);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_FIFO, "to-host", "pop"), 2);
 	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_TIM_IPC_FIFO_STAT_FILL_LEVEL,
 				    rv(NPU_HOST_SS_TIM_IPC_FIFO_STAT)), 0);
 	CU_ASSERT_EQUAL(H.guest_errors, 0);
@@ -623,7 +623,7 @@ static void test_fifo_stat_wrap(void)
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		for (int k = 0; k < (ops[i] > 0 ? ops[i] : -ops[i]); k++) {
 			if (ops[i] > 0) {
-				CU_ASSERT_TRUE(npu_fifo_push(H.npu, &H.npu->to_host, next, "to-host"));
+				CU_ASSERT_TRUE(npum_fifo_push(H.npu, &H.npu->to_host, next, "to-host"));
 				ref[wr] = next++;
 				wr = (wr + 1) % 64;
 				level++;
@@ -636,7 +636,7 @@ static void test_fifo_stat_wrap(void)
 		CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_STAT), fifo_stat(rd, wr, level));
 		if (level == 64) {
 			/* full: a 65th entry is dropped and flagged */
-			CU_ASSERT_FALSE(npu_fifo_push(H.npu, &H.npu->to_host, 0xBAD, "to-host"));
+			CU_ASSERT_FALSE(npum_fifo_push(H.npu, &H.npu->to_host, 0xBAD, "to-host"));
 			CU_ASSERT_EQUAL(rv(NPU_HOST_SS_TIM_IPC_FIFO_STAT), fifo_stat(rd, wr, level));
 			CU_ASSERT_TRUE(H.npu->to_host.overflow);
 		}
@@ -666,12 +666,12 @@ static void test_fifo_host_overflow(void)
 	CU_ASSERT_EQUAL(H.guest_errors - g, 1);
 	CU_ASSERT_EQUAL(H.npu->to_fw.level, NPU_LRT_FIFO_DEPTH);
 	CU_ASSERT_TRUE(H.npu->to_fw.overflow);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_FIFO, "to-fw", "drop"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_FIFO, "to-fw", "drop"), 1);
 	for (uint32_t i = 0; i < NPU_LRT_FIFO_DEPTH; i++) {
-		CU_ASSERT_TRUE(npu_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
+		CU_ASSERT_TRUE(npum_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
 		CU_ASSERT_EQUAL(v, 0x1000 + i);
 	}
-	CU_ASSERT_FALSE(npu_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
+	CU_ASSERT_FALSE(npum_fifo_pop(H.npu, &H.npu->to_fw, &v, "to-fw"));
 	CU_ASSERT_TRUE(H.npu->to_fw.overflow);     /* sticky */
 	mh_fini(&H);
 }
@@ -748,14 +748,14 @@ static void test_watchdog(void)
 	CU_ASSERT_EQUAL(dsu_ctrl() & NPU_DSU_CTRL_WDOG_EXPIRED, NPU_DSU_CTRL_WDOG_EXPIRED);
 	CU_ASSERT_EQUAL(rv(NPU_CPU_SS_TIM_WATCHDOG), 0);
 	CU_ASSERT_EQUAL(H.msis, 1);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_LRT, "cpuss", "watchdog-expired"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_LRT, "cpuss", "watchdog-expired"), 1);
 	/* stopped: no second expiry (also not after a TIM_GEN_CONFIG write that
 	 * keeps WDOG_TO_INT_CLR set) */
 	wv(NPU_HOST_SS_ICB_CLEAR_0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	wv(NPU_CPU_SS_TIM_GEN_CONFIG, NPU_TIM_GEN_CONFIG_WDOG_TO_INT_CLR);
 	mh_advance(&H, 1000 * MS);
 	CU_ASSERT_EQUAL(rv(NPU_HOST_SS_ICB_STATUS_0), 0);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_LRT, "cpuss", "watchdog-expired"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_LRT, "cpuss", "watchdog-expired"), 1);
 	CU_ASSERT_EQUAL(rv(NPU_CPU_SS_TIM_WATCHDOG), 0);
 	/* reloaded: counting again, expired flag gone, fires after the new count */
 	wdt_write(&H, NPU_CPU_SS_TIM_WATCHDOG, 384);         /* 10 µs */
@@ -868,13 +868,13 @@ static void test_doorbells(void)
 			fprintf(stderr, "\n  doorbell %u reads %u\n", n, rv(NPU_CPU_SS_DOORBELL(n)));
 		CU_ASSERT_EQUAL(rv(NPU_CPU_SS_DOORBELL(n)), want);
 	}
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_DOORBELL, "doorbell", "ring"), 3);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mh_trace_last(&H, NPU_TRACE_DOORBELL));
-	CU_ASSERT_EQUAL(mh_trace_last(&H, NPU_TRACE_DOORBELL)->a, 255);
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_DOORBELL, "doorbell", "ring"), 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mh_trace_last(&H, NPUM_TRACE_DOORBELL));
+	CU_ASSERT_EQUAL(mh_trace_last(&H, NPUM_TRACE_DOORBELL)->a, 255);
 	/* writing 0 to a pending doorbell does not clear it */
 	wv(NPU_CPU_SS_DOORBELL(1), 0);
 	CU_ASSERT_EQUAL(rv(NPU_CPU_SS_DOORBELL(1)), 1);
-	CU_ASSERT_TRUE(npu_doorbell_any_pending(H.npu));
+	CU_ASSERT_TRUE(npum_doorbell_any_pending(H.npu));
 	CU_ASSERT_EQUAL(H.guest_errors, 0);
 	mh_fini(&H);
 }
@@ -914,7 +914,7 @@ static void test_doorbells_core_view(void)
 	mp_lrt_wr(&P, NPU_LRT_DB_PENDING(3), 0xFFFFFFFF);
 	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_DB_SUMMARY), 0);
 	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_INTC_PENDING) & NPU_LRT_IRQ_DOORBELL, 0);
-	CU_ASSERT_FALSE(npu_doorbell_any_pending(h->npu));
+	CU_ASSERT_FALSE(npum_doorbell_any_pending(h->npu));
 	CU_ASSERT_EQUAL(h->guest_errors, 0);
 	mp_fini(&P);
 }

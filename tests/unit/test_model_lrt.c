@@ -22,7 +22,7 @@
 #include <CUnit/Basic.h>
 
 #include "model_prog.h"
-#include "npu_internal.h"     /* the FIFO state behind the core's registers */
+#include "npum_internal.h"     /* the FIFO state behind the core's registers */
 #include "intel-npu/lrt.h"
 #include "intel-npu/pci.h"
 #include "intel-npu/regs_btrs.h"
@@ -36,7 +36,7 @@
 
 static uint64_t insns(struct mp *P)
 {
-	return npu_get_stats(P->h.npu)->lrt_instructions;
+	return npum_get_stats(P->h.npu)->lrt_instructions;
 }
 
 static uint32_t dsu_trap(struct mp *P)
@@ -64,9 +64,9 @@ static void irqs_on_lrt(struct mh *h)
 	mh_wr32(h, B, NPU_BTRS_GLOBAL_INT_MASK, 0);
 }
 
-static uint32_t config_with(struct npu_config *cfg, uint32_t ipus, uint32_t lead_ns)
+static uint32_t config_with(struct npum_config *cfg, uint32_t ipus, uint32_t lead_ns)
 {
-	npu_config_default(cfg);
+	npum_config_default(cfg);
 	cfg->lrt_ipus = ipus;
 	cfg->lrt_lead_ns = lead_ns;
 	return ipus;
@@ -103,7 +103,7 @@ static uint64_t ip_reset_at(struct mp *P, uint64_t at)
 
 /* ==== Peripheral block ================================================================= */
 
-static void check_identity(const struct npu_config *cfg)
+static void check_identity(const struct npum_config *cfg)
 {
 	struct mp P;
 
@@ -128,7 +128,7 @@ static void check_identity(const struct npu_config *cfg)
 
 static void test_lrt_identity(void)
 {
-	struct npu_config cfg;
+	struct npum_config cfg;
 
 	check_identity(NULL);
 	config_with(&cfg, 250, 0);
@@ -166,7 +166,7 @@ static void test_lrt_halt_code(void)
 				(t[i].state == NPU_DSU_STATE_ERROR ? NPU_DSU_TRAP_ERROR_MODE : 0));
 		r = NULL;
 		for (size_t k = 0; k < P.h.tlog_len; k++)
-			if (P.h.tlog[k].kind == NPU_TRACE_LRT && !strcmp(P.h.tlog[k].name, "halt"))
+			if (P.h.tlog[k].kind == NPUM_TRACE_LRT && !strcmp(P.h.tlog[k].name, "halt"))
 				r = &P.h.tlog[k];
 		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 		CU_ASSERT_EQUAL(r->b, t[i].code);
@@ -211,11 +211,11 @@ static void test_lrt_console(void)
 	CU_ASSERT_STRING_EQUAL(P.h.console + 263, "\n");
 	CU_ASSERT_FALSE(mh_console_has(&P.h, "tail"));
 	/* the same lines as trace records */
-	CU_ASSERT_EQUAL(mh_trace_count(&P.h, NPU_TRACE_FW_CONSOLE, NULL, "console"), 4);
+	CU_ASSERT_EQUAL(mh_trace_count(&P.h, NPUM_TRACE_FW_CONSOLE, NULL, "console"), 4);
 	for (size_t i = 0, k = 0; i < P.h.tlog_len; i++) {
 		const struct mh_trace_rec *r = &P.h.tlog[i];
 
-		if (r->kind != NPU_TRACE_FW_CONSOLE)
+		if (r->kind != NPUM_TRACE_FW_CONSOLE)
 			continue;
 		CU_ASSERT_PTR_NOT_NULL_FATAL(r->text);
 		if (k == 0)
@@ -321,7 +321,7 @@ static void test_lrt_outbox_overflow(void)
 	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_INTC_PENDING) & NPU_LRT_IRQ_OUTBOX_SPACE, 0);
 	mh_trace_log(h, true);
 	mp_lrt_wr(&P, NPU_LRT_OUTBOX_DATA, 0xBAD);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_FIFO, "to-host", "drop"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_FIFO, "to-host", "drop"), 1);
 	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_OUTBOX_STAT), full | NPU_LRT_FIFO_STAT_OVERFLOW);
 	CU_ASSERT_EQUAL(fifo_fill(h), NPU_LRT_FIFO_DEPTH);
 	for (uint32_t i = 0; i < NPU_LRT_FIFO_DEPTH; i++)
@@ -634,7 +634,7 @@ static void test_lrt_mtimecmp_wakes_wfi(void)
 /* The core retires lrt_ipus instructions per virtual µs. */
 static void check_ipus(uint32_t ipus, uint32_t lead_ns)
 {
-	struct npu_config cfg;
+	struct npum_config cfg;
 	struct mp P;
 	uint64_t t0;
 
@@ -648,7 +648,7 @@ static void check_ipus(uint32_t ipus, uint32_t lead_ns)
 	mp_run(&P, 9 * MS + 333);
 	CU_ASSERT_EQUAL(insns(&P), (P.h.now_ns - t0) * ipus / 1000);
 	CU_ASSERT_EQUAL(mp_dsu_state(&P), NPU_DSU_STATE_RUNNING);
-	CU_ASSERT_EQUAL(npu_get_stats(P.h.npu)->lrt_throttled_ns, 0);
+	CU_ASSERT_EQUAL(npum_get_stats(P.h.npu)->lrt_throttled_ns, 0);
 	mp_fini(&P);
 }
 
@@ -688,7 +688,7 @@ static void test_lrt_sleeping_core_idle(void)
  * moves; lrt_lead_ns = 0: only as time passes. */
 static void test_lrt_eager_reaction(void)
 {
-	struct npu_config cfg;
+	struct npum_config cfg;
 	struct mp P;
 	struct mh *h = &P.h;
 
@@ -760,9 +760,9 @@ static void test_lrt_trap_error_mode(void)
 	CU_ASSERT_EQUAL(dsu_trap(&P), (uint32_t)NPU_FLD_PREP(NPU_DSU_TRAP_CAUSE, 11) |
 			NPU_DSU_TRAP_VALID | NPU_DSU_TRAP_ERROR_MODE);
 	CU_ASSERT_EQUAL(mh_rd32(h, V, NPU_CPU_SS_DSU_LEON_RT_PC_REG), at);
-	CU_ASSERT_EQUAL(npu_get_stats(h->npu)->lrt_traps, 1);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_LRT, "lrt", "trap"), 1);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_LRT, "lrt", "error-mode"), 1);
+	CU_ASSERT_EQUAL(npum_get_stats(h->npu)->lrt_traps, 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_LRT, "lrt", "trap"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_LRT, "lrt", "error-mode"), 1);
 	n = insns(&P);
 	CU_ASSERT_EQUAL(n, 3);
 	mp_run(&P, 10 * MS);
@@ -817,7 +817,7 @@ static void test_lrt_ip_reset(void)
 
 	mh_trace_log(h, true);
 	mh_wr32(h, B, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER);
-	CU_ASSERT_EQUAL(mh_trace_count(h, NPU_TRACE_LRT, "lrt", "reset"), 1);
+	CU_ASSERT_EQUAL(mh_trace_count(h, NPUM_TRACE_LRT, "lrt", "reset"), 1);
 	n = insns(&P);
 	mp_run(&P, 10 * MS);
 	CU_ASSERT_EQUAL(insns(&P), n);
@@ -851,7 +851,7 @@ static void test_lrt_ip_reset(void)
 struct det_result {
 	struct mh_trace_rec *log;
 	size_t len;
-	struct npu_stats stats;
+	struct npum_stats stats;
 	uint8_t data[MP_DATA_SIZE];
 	char console[4096];
 	unsigned msis, guest_errors;
@@ -941,7 +941,7 @@ static void det_run(struct det_result *r)
 	r->len = h->tlog_len;
 	h->tlog = NULL;
 	h->tlog_len = h->tlog_cap = 0;
-	r->stats = *npu_get_stats(h->npu);
+	r->stats = *npum_get_stats(h->npu);
 	memcpy(r->data, mh_ram(h, P.data_pa, MP_DATA_SIZE), MP_DATA_SIZE);
 	snprintf(r->console, sizeof(r->console), "%s", h->console ? h->console : "");
 	r->msis = h->msis;
@@ -1013,7 +1013,7 @@ static void test_determinism(void)
 /* ==== Regressions: model bugs found by this suite =========================================== */
 
 /* Runs a scenario in a child process, so that a model that hangs (the
- * harness aborts a runaway npu_timer_expired) or crashes fails the test
+ * harness aborts a runaway npum_timer_expired) or crashes fails the test
  * instead of the runner. */
 static bool isolated(bool (*scenario)(void))
 {
@@ -1071,7 +1071,7 @@ static void test_bug_mtime_within_run(void)
 }
 
 /* A timer deadline off the core's 10 ns instruction grid must still wake
- * the core (instead of livelocking npu_timer_expired). */
+ * the core (instead of livelocking npum_timer_expired). */
 static bool bug_mtimecmp_off_grid(void)
 {
 	struct mp P;
@@ -1131,10 +1131,10 @@ static void test_bug_throttled_while_asleep(void)
 	mp_run(&P, 10 * US);
 	mp_run(&P, 1000 * MS);
 	CU_ASSERT_EQUAL(mp_dsu_state(&P), NPU_DSU_STATE_WFI);
-	if (npu_get_stats(P.h.npu)->lrt_throttled_ns)
+	if (npum_get_stats(P.h.npu)->lrt_throttled_ns)
 		fprintf(stderr, "\n  a sleeping core counted %llu ns as throttled\n",
-			(unsigned long long)npu_get_stats(P.h.npu)->lrt_throttled_ns);
-	CU_ASSERT_EQUAL(npu_get_stats(P.h.npu)->lrt_throttled_ns, 0);
+			(unsigned long long)npum_get_stats(P.h.npu)->lrt_throttled_ns);
+	CU_ASSERT_EQUAL(npum_get_stats(P.h.npu)->lrt_throttled_ns, 0);
 	mp_fini(&P);
 }
 

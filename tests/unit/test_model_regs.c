@@ -13,7 +13,7 @@
 #include <CUnit/Basic.h>
 
 #include "model_harness.h"
-#include "npu_internal.h"     /* ICB word 1 and the ATS log have no modelled source */
+#include "npum_internal.h"     /* ICB word 1 and the ATS log have no modelled source */
 #include "intel-npu/pci.h"
 #include "intel-npu/regs_btrs.h"
 #include "intel-npu/regs_ip.h"
@@ -83,16 +83,16 @@ static void test_access_sizes(void)
 	mh_wr32(&H, B, NPU_BTRS_VPU_TELEMETRY_OFFSET, 0x11111111);
 	for (size_t i = 0; i < sizeof(bad_sizes) / sizeof(bad_sizes[0]); i++) {
 		g = H.guest_errors;
-		CU_ASSERT_EQUAL(npu_mmio_read(H.npu, B, NPU_BTRS_VPU_STATUS, bad_sizes[i]), 0);
-		CU_ASSERT_EQUAL(npu_mmio_read(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET, bad_sizes[i]), 0);
-		npu_mmio_write(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET, 0xAB, bad_sizes[i]);
+		CU_ASSERT_EQUAL(npum_mmio_read(H.npu, B, NPU_BTRS_VPU_STATUS, bad_sizes[i]), 0);
+		CU_ASSERT_EQUAL(npum_mmio_read(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET, bad_sizes[i]), 0);
+		npum_mmio_write(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET, 0xAB, bad_sizes[i]);
 		CU_ASSERT_EQUAL(H.guest_errors - g, 3);
 		CU_ASSERT_EQUAL(mh_rd32(&H, B, NPU_BTRS_VPU_TELEMETRY_OFFSET), 0x11111111);
 	}
 	/* misaligned 32-bit */
 	g = H.guest_errors;
-	CU_ASSERT_EQUAL(npu_mmio_read(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET + 2, 4), 0);
-	npu_mmio_write(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET + 1, 0xFFFFFFFF, 4);
+	CU_ASSERT_EQUAL(npum_mmio_read(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET + 2, 4), 0);
+	npum_mmio_write(H.npu, B, NPU_BTRS_VPU_TELEMETRY_OFFSET + 1, 0xFFFFFFFF, 4);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 2);
 	CU_ASSERT_EQUAL(mh_rd32(&H, B, NPU_BTRS_VPU_TELEMETRY_OFFSET), 0x11111111);
 	CU_ASSERT_EQUAL(mh_rd32(&H, B, NPU_BTRS_VPU_TELEMETRY_SIZE), 0);
@@ -105,9 +105,9 @@ static void test_access_sizes(void)
 	CU_ASSERT_EQUAL(mh_rd32(&H, B, NPU_BTRS_VPU_TELEMETRY_ENABLE), 0);
 	/* the same on BAR0 */
 	g = H.guest_errors;
-	CU_ASSERT_EQUAL(npu_mmio_read(H.npu, V, NPU_HOST_SS_HW_VERSION, 2), 0);
-	CU_ASSERT_EQUAL(npu_mmio_read(H.npu, V, NPU_HOST_SS_HW_VERSION + 1, 4), 0);
-	CU_ASSERT_EQUAL(npu_mmio_read(H.npu, V, NPU_CPU_SS_TIM_PERF_FREE_CNT + 4, 8), 0);
+	CU_ASSERT_EQUAL(npum_mmio_read(H.npu, V, NPU_HOST_SS_HW_VERSION, 2), 0);
+	CU_ASSERT_EQUAL(npum_mmio_read(H.npu, V, NPU_HOST_SS_HW_VERSION + 1, 4), 0);
+	CU_ASSERT_EQUAL(npum_mmio_read(H.npu, V, NPU_CPU_SS_TIM_PERF_FREE_CNT + 4, 8), 0);
 	CU_ASSERT_EQUAL(H.guest_errors - g, 3);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_HW_VERSION), 0x00370004);
 	down();
@@ -167,7 +167,7 @@ static void test_wo_reads(void)
 	mh_wr32(&H, V, NPU_CPU_SS_TIM_IPC_FIFO, 0x1234);
 	H.npu->btrs.ats_err_log = 0x55;
 	H.npu->btrs.ufi_err_log = 0x66;
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 	for (size_t i = 0; i < sizeof(wo) / sizeof(wo[0]); i++) {
 		unsigned g = H.guest_errors;
 
@@ -198,7 +198,7 @@ static void test_64bit_pairs(void)
 	mh_wr64(&H, V, NPU_HOST_SS_ICB_ENABLE_0, mask);
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 2);
 	r = &H.tlog[0];
-	CU_ASSERT_EQUAL(r->kind, NPU_TRACE_REG_WRITE);
+	CU_ASSERT_EQUAL(r->kind, NPUM_TRACE_REG_WRITE);
 	CU_ASSERT_STRING_EQUAL(r->name, "ICB_ENABLE_0");
 	CU_ASSERT_EQUAL(r->b, NPU_HOST_SS_ICB_ENABLE_0);
 	CU_ASSERT_EQUAL(r->c, 4);
@@ -213,8 +213,8 @@ static void test_64bit_pairs(void)
 	CU_ASSERT_EQUAL(mh_rd64(&H, V, NPU_HOST_SS_ICB_ENABLE_0), mask);
 
 	/* CLEAR as one 64-bit value clears both words */
-	npu_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0 | NPU_ICB_0_MMU_IRQ_0_EVTQ);
-	npu_icb_raise(H.npu, 1, NPU_ICB_1_CPU_INT_REDIRECT(2) | NPU_ICB_1_CPU_INT_REDIRECT(4));
+	npum_icb_raise(H.npu, 0, NPU_ICB_0_CPU_INT_REDIRECT_0 | NPU_ICB_0_MMU_IRQ_0_EVTQ);
+	npum_icb_raise(H.npu, 1, NPU_ICB_1_CPU_INT_REDIRECT(2) | NPU_ICB_1_CPU_INT_REDIRECT(4));
 	CU_ASSERT_EQUAL(mh_rd64(&H, V, NPU_HOST_SS_ICB_STATUS_0),
 			(uint64_t)(NPU_ICB_1_CPU_INT_REDIRECT(2) | NPU_ICB_1_CPU_INT_REDIRECT(4)) << 32 |
 			NPU_ICB_0_CPU_INT_REDIRECT_0 | NPU_ICB_0_MMU_IRQ_0_EVTQ);
@@ -256,7 +256,7 @@ static void test_64bit_native(void)
 	mh_trace_log(&H, true);
 	CU_ASSERT_EQUAL(mh_rd64(&H, V, NPU_CPU_SS_TIM_PERF_FREE_CNT), want);
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 1);
-	CU_ASSERT_EQUAL(H.tlog[0].kind, NPU_TRACE_REG_READ);
+	CU_ASSERT_EQUAL(H.tlog[0].kind, NPUM_TRACE_REG_READ);
 	CU_ASSERT_STRING_EQUAL(H.tlog[0].block, "CPU_SS");
 	CU_ASSERT_STRING_EQUAL(H.tlog[0].name, "TIM_PERF_FREE_CNT");
 	CU_ASSERT_EQUAL(H.tlog[0].c, 8);
@@ -384,7 +384,7 @@ static void test_reg_name(void)
 		const char *name;
 
 		blk = "unset";
-		name = npu_reg_name(t[i].bar, t[i].off, &blk);
+		name = npum_reg_name(t[i].bar, t[i].off, &blk);
 		if (t[i].name) {
 			CU_ASSERT_PTR_NOT_NULL(name);
 			if (name && strcmp(name, t[i].name))
@@ -394,20 +394,20 @@ static void test_reg_name(void)
 			CU_ASSERT_PTR_NULL(name);
 		}
 		CU_ASSERT_STRING_EQUAL(blk, t[i].block);
-		CU_ASSERT_PTR_EQUAL(npu_reg_name(t[i].bar, t[i].off, NULL), name);
+		CU_ASSERT_PTR_EQUAL(npum_reg_name(t[i].bar, t[i].off, NULL), name);
 	}
 	/* outside every block: NULL, block untouched */
 	blk = "unset";
-	CU_ASSERT_PTR_NULL(npu_reg_name(V, 0x00100000, &blk));
-	CU_ASSERT_PTR_NULL(npu_reg_name(V, NPU_CPU_SS_DOORBELL(256), &blk));
-	CU_ASSERT_PTR_NULL(npu_reg_name(1, NPU_BTRS_VPU_STATUS, &blk));
-	CU_ASSERT_PTR_NULL(npu_reg_name(B, 0x1000, &blk));
+	CU_ASSERT_PTR_NULL(npum_reg_name(V, 0x00100000, &blk));
+	CU_ASSERT_PTR_NULL(npum_reg_name(V, NPU_CPU_SS_DOORBELL(256), &blk));
+	CU_ASSERT_PTR_NULL(npum_reg_name(1, NPU_BTRS_VPU_STATUS, &blk));
+	CU_ASSERT_PTR_NULL(npum_reg_name(B, 0x1000, &blk));
 	CU_ASSERT_STRING_EQUAL(blk, "unset");
 }
 
 /* ---- Trace ------------------------------------------------------------------------------ */
 
-static void expect_rec(size_t i, enum npu_trace_kind kind, const char *block, const char *name,
+static void expect_rec(size_t i, enum npum_trace_kind kind, const char *block, const char *name,
 		       unsigned bar, uint32_t off, unsigned size, uint64_t val)
 {
 	const struct mh_trace_rec *r;
@@ -425,11 +425,11 @@ static void expect_rec(size_t i, enum npu_trace_kind kind, const char *block, co
 
 static void test_trace_every_access(void)
 {
-	const struct npu_stats *st;
+	const struct npum_stats *st;
 	uint64_t reads, writes;
 
 	up();
-	st = npu_get_stats(H.npu);
+	st = npum_get_stats(H.npu);
 	reads = st->mmio_reads;
 	writes = st->mmio_writes;
 	mh_trace_log(&H, true);
@@ -442,29 +442,29 @@ static void test_trace_every_access(void)
 	mh_rd64(&H, V, NPU_HOST_SS_ICB_ENABLE_0);                            /* 6, 7 */
 	/* rejected before any register: no record */
 	mh_rd32(&H, V, 0x00100000);
-	npu_mmio_read(H.npu, B, NPU_BTRS_VPU_STATUS, 2);
+	npum_mmio_read(H.npu, B, NPU_BTRS_VPU_STATUS, 2);
 	mh_rd32(&H, 3, 0);
 	mh_trace_log(&H, false);
 
 	CU_ASSERT_EQUAL(st->mmio_reads - reads, 7);
 	CU_ASSERT_EQUAL(st->mmio_writes - writes, 3);
-	CU_ASSERT_EQUAL(mh_trace_count(&H, NPU_TRACE_REG_READ, NULL, NULL) +
-			mh_trace_count(&H, NPU_TRACE_REG_WRITE, NULL, NULL), 8);
-	expect_rec(0, NPU_TRACE_REG_READ, "BUTTRESS", "VPU_STATUS", B, NPU_BTRS_VPU_STATUS, 4,
+	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_REG_READ, NULL, NULL) +
+			mh_trace_count(&H, NPUM_TRACE_REG_WRITE, NULL, NULL), 8);
+	expect_rec(0, NPUM_TRACE_REG_READ, "BUTTRESS", "VPU_STATUS", B, NPU_BTRS_VPU_STATUS, 4,
 		   NPU_BTRS_VPU_STATUS_READY | NPU_BTRS_VPU_STATUS_IDLE);
-	expect_rec(1, NPU_TRACE_REG_WRITE, "BUTTRESS", "LOCAL_INT_MASK", B, NPU_BTRS_LOCAL_INT_MASK,
+	expect_rec(1, NPUM_TRACE_REG_WRITE, "BUTTRESS", "LOCAL_INT_MASK", B, NPU_BTRS_LOCAL_INT_MASK,
 		   4, 0xFFFFFFF9);
-	expect_rec(2, NPU_TRACE_REG_READ, "HOST_SS", "HW_VERSION", V, NPU_HOST_SS_HW_VERSION, 4,
+	expect_rec(2, NPUM_TRACE_REG_READ, "HOST_SS", "HW_VERSION", V, NPU_HOST_SS_HW_VERSION, 4,
 		   0x00370004);
-	expect_rec(3, NPU_TRACE_REG_WRITE, "HOST_SS", "HW_VERSION", V, NPU_HOST_SS_HW_VERSION, 4, 1);
-	expect_rec(4, NPU_TRACE_REG_READ, "ICB", "ICB_CLEAR_0", V, NPU_HOST_SS_ICB_CLEAR_0, 4, 0);
-	expect_rec(5, NPU_TRACE_REG_WRITE, "CPU_SS_DOORBELL", "DOORBELL", V,
+	expect_rec(3, NPUM_TRACE_REG_WRITE, "HOST_SS", "HW_VERSION", V, NPU_HOST_SS_HW_VERSION, 4, 1);
+	expect_rec(4, NPUM_TRACE_REG_READ, "ICB", "ICB_CLEAR_0", V, NPU_HOST_SS_ICB_CLEAR_0, 4, 0);
+	expect_rec(5, NPUM_TRACE_REG_WRITE, "CPU_SS_DOORBELL", "DOORBELL", V,
 		   NPU_CPU_SS_DOORBELL(9), 4, 1);
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 9);
-	CU_ASSERT_EQUAL(H.tlog[6].kind, NPU_TRACE_DOORBELL);
+	CU_ASSERT_EQUAL(H.tlog[6].kind, NPUM_TRACE_DOORBELL);
 	CU_ASSERT_EQUAL(H.tlog[6].a, 9);
-	expect_rec(7, NPU_TRACE_REG_READ, "ICB", "ICB_ENABLE_0", V, NPU_HOST_SS_ICB_ENABLE_0, 4, 0);
-	expect_rec(8, NPU_TRACE_REG_READ, "ICB", "ICB_ENABLE_1", V, NPU_HOST_SS_ICB_ENABLE_1, 4, 0);
+	expect_rec(7, NPUM_TRACE_REG_READ, "ICB", "ICB_ENABLE_0", V, NPU_HOST_SS_ICB_ENABLE_0, 4, 0);
+	expect_rec(8, NPUM_TRACE_REG_READ, "ICB", "ICB_ENABLE_1", V, NPU_HOST_SS_ICB_ENABLE_1, 4, 0);
 	down();
 }
 
@@ -485,19 +485,19 @@ static int nop_dma_w(void *o, uint64_t a, const void *b, uint64_t l)
 	return -1;
 }
 
-/* npu_create refuses configurations and host interfaces it cannot honour. */
+/* npum_create refuses configurations and host interfaces it cannot honour. */
 static void test_create_config(void)
 {
-	static const struct npu_host_ops ops = {
+	static const struct npum_host_ops ops = {
 		.dma_read = nop_dma_r, .dma_write = nop_dma_w, .msi_notify = nop_msi,
 		.clock_ns = zero_clock, .timer_mod = nop_timer, .guest_error = nop_ge,
 	};
-	struct npu_config good, cfg;
-	struct npu_host_ops bad_ops;
-	struct npu *n;
+	struct npum_config good, cfg;
+	struct npum_host_ops bad_ops;
+	struct npum *n;
 	const char *err;
 
-	npu_config_default(&good);
+	npum_config_default(&good);
 	CU_ASSERT_EQUAL(good.device_id, NPU_PCI_DEVICE_MTL);
 	CU_ASSERT_EQUAL(good.revision, NPU_PCI_REVISION_MTL);
 	CU_ASSERT_EQUAL(good.lrt_ipus, 100);
@@ -505,21 +505,21 @@ static void test_create_config(void)
 	CU_ASSERT_EQUAL(good.fuse_pn_ratio, 21);
 	CU_ASSERT_EQUAL(good.fuse_max_ratio, 35);
 	err = NULL;
-	n = npu_create(&good, &ops, NULL, &err);
+	n = npum_create(&good, &ops, NULL, &err);
 	CU_ASSERT_PTR_NOT_NULL(n);
-	npu_destroy(n);
+	npum_destroy(n);
 	cfg = good;
 	cfg.device_id = NPU_PCI_DEVICE_ARL;
-	n = npu_create(&cfg, &ops, NULL, &err);
+	n = npum_create(&cfg, &ops, NULL, &err);
 	CU_ASSERT_PTR_NOT_NULL(n);
-	npu_destroy(n);
-	npu_destroy(NULL);
+	npum_destroy(n);
+	npum_destroy(NULL);
 
 #define REFUSED(field, value) do { \
 		cfg = good; \
 		cfg.field = (value); \
 		err = NULL; \
-		CU_ASSERT_PTR_NULL(npu_create(&cfg, &ops, NULL, &err)); \
+		CU_ASSERT_PTR_NULL(npum_create(&cfg, &ops, NULL, &err)); \
 		CU_ASSERT_PTR_NOT_NULL(err); \
 	} while (0)
 	REFUSED(device_id, 0x643E);           /* LNL: another IP generation */
@@ -533,17 +533,17 @@ static void test_create_config(void)
 	cfg = good;
 	cfg.lrt_ipus = 10000;
 	cfg.lrt_lead_ns = 10000000;
-	n = npu_create(&cfg, &ops, NULL, &err);
+	n = npum_create(&cfg, &ops, NULL, &err);
 	CU_ASSERT_PTR_NOT_NULL(n);
-	npu_destroy(n);
+	npum_destroy(n);
 	bad_ops = ops;
 	bad_ops.timer_mod = NULL;
 	err = NULL;
-	CU_ASSERT_PTR_NULL(npu_create(&good, &bad_ops, NULL, &err));
+	CU_ASSERT_PTR_NULL(npum_create(&good, &bad_ops, NULL, &err));
 	CU_ASSERT_PTR_NOT_NULL(err);
 	bad_ops = ops;
 	bad_ops.dma_write = NULL;
-	CU_ASSERT_PTR_NULL(npu_create(&good, &bad_ops, NULL, &err));
+	CU_ASSERT_PTR_NULL(npum_create(&good, &bad_ops, NULL, &err));
 }
 
 int main(void)
@@ -554,7 +554,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	s = CU_add_suite("model_regs", NULL, NULL);
-	CU_add_test(s, "npu_create validates config and host ops", test_create_config);
+	CU_add_test(s, "npum_create validates config and host ops", test_create_config);
 	CU_add_test(s, "undefined offsets read 0, guest error", test_undefined_offsets);
 	CU_add_test(s, "1/2-byte, odd sizes, misaligned: rejected", test_access_sizes);
 	CU_add_test(s, "read-only registers ignore writes", test_ro_writes);
@@ -564,7 +564,7 @@ int main(void)
 	CU_add_test(s, "64-bit access to a lone 32-bit register", test_64bit_lone);
 	CU_add_test(s, "BAR0 while powered down", test_powered_down);
 	CU_add_test(s, "BARs the function does not have", test_other_bars);
-	CU_add_test(s, "npu_reg_name", test_reg_name);
+	CU_add_test(s, "npum_reg_name", test_reg_name);
 	CU_add_test(s, "a trace record for every register access", test_trace_every_access);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

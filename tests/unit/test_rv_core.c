@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rv_core.h"
+#include "lrt/rv_core.h"
 
 /* ---- test machine --------------------------------------------------------- */
 

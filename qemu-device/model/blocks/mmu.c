@@ -14,16 +14,16 @@
  *
  * Every memory access this file makes is either a fetch of a structure the
  * guest pointed the MMU at (stream table, CD table, page table, queue) or
- * the translated access itself, and all go through npu_dma_read/write.
+ * the translated access itself, and all go through npum_dma_read/write.
  *
  * Layout: state; little-endian and queue helpers; global errors; event
  * queue; STE/CD fetch and caches; TLB; table walk; translation and
- * npu_mmu_read/write; command queue; registers.
+ * npum_mmu_read/write; command queue; registers.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu_internal.h"
+#include "npum_internal.h"
 
 /* Limits advertised in SMMU_IDR1 (hw-facts §6 value, SMMUv3 field layout). */
 #define MMU_SID_BITS     ((unsigned)NPU_FLD_GET(NPU_MMU_IDR1_SIDSIZE, NPU_MMU_IDR1_VALUE))
@@ -88,7 +88,7 @@ struct mmu_tlb_entry {
  * past the STE, CD and TLB lookups for the control core's stream of small
  * accesses. It answers exactly as those lookups would: every register
  * write (commands only run inside one) and every cache fill bumps
- * npu_mmu.gen, which retires all shortcuts at once. IP reset clears them.
+ * npum_mmu.gen, which retires all shortcuts at once. IP reset clears them.
  */
 struct mmu_shortcut {
 	bool     valid;
@@ -106,7 +106,7 @@ struct mmu_queue {
 	uint32_t prod, cons;  /* index + wrap (NPU_MMU_Q_PTR) */
 };
 
-struct npu_mmu {
+struct npum_mmu {
 	/* registers */
 	uint32_t cr0, cr1, cr2, irq_ctrl, gerror, gerrorn;
 	uint64_t strtab_base;
@@ -212,20 +212,20 @@ static uint64_t q_entry_addr(const struct mmu_queue *q, uint32_t ptr, unsigned l
  * acknowledges by copying the bit into GERRORN.
  */
 
-static bool gerror_active(const struct npu_mmu *m, uint32_t bit)
+static bool gerror_active(const struct npum_mmu *m, uint32_t bit)
 {
 	return ((m->gerror ^ m->gerrorn) & bit) != 0;
 }
 
-static void gerror_raise(struct npu *n, uint32_t bit)
+static void gerror_raise(struct npum *n, uint32_t bit)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 
 	if (gerror_active(m, bit))
 		return;
 	m->gerror ^= bit;
 	if (m->irq_ctrl & NPU_MMU_IRQ_CTRL_GERROR_EN)
-		npu_icb_raise(n, 0, NPU_ICB_0_MMU_IRQ_2_GERROR);
+		npum_icb_raise(n, 0, NPU_ICB_0_MMU_IRQ_2_GERROR);
 }
 
 /* ---- Event queue ---------------------------------------------------------- */
@@ -276,10 +276,10 @@ static void evtq_encode(uint8_t rec[NPU_MMU_EVT_SIZE], const struct mmu_txn *t,
 		le32_put(rec + 4 * i, w[i]);
 }
 
-static void evtq_record(struct npu *n, const struct mmu_txn *t, const struct mmu_fault *f,
+static void evtq_record(struct npum *n, const struct mmu_txn *t, const struct mmu_fault *f,
 			uint64_t va)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	unsigned log2 = q_log2(&m->evtq, MMU_EVTQ_LOG2MAX);
 	uint8_t rec[NPU_MMU_EVT_SIZE];
 
@@ -295,7 +295,7 @@ static void evtq_record(struct npu *n, const struct mmu_txn *t, const struct mmu
 		return;
 	}
 	evtq_encode(rec, t, f, va);
-	if (npu_dma_write(n, q_entry_addr(&m->evtq, m->evtq.prod, log2, NPU_MMU_EVT_SIZE), rec,
+	if (npum_dma_write(n, q_entry_addr(&m->evtq, m->evtq.prod, log2, NPU_MMU_EVT_SIZE), rec,
 			  sizeof(rec))) {
 		gerror_raise(n, NPU_MMU_GERROR_EVTQ_ABT);
 		return;
@@ -303,15 +303,15 @@ static void evtq_record(struct npu *n, const struct mmu_txn *t, const struct mmu
 	m->evtq.prod = q_next(m->evtq.prod, log2);
 	n->stats.mmu_events++;
 	if (m->irq_ctrl & NPU_MMU_IRQ_CTRL_EVTQ_EN)
-		npu_icb_raise(n, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
+		npum_icb_raise(n, 0, NPU_ICB_0_MMU_IRQ_0_EVTQ);
 }
 
 /* Count, trace and (if allowed) record a fault. */
-static void mmu_report_fault(struct npu *n, const struct mmu_txn *t, const struct mmu_fault *f,
+static void mmu_report_fault(struct npum *n, const struct mmu_txn *t, const struct mmu_fault *f,
 			     uint64_t va, bool record)
 {
 	n->stats.mmu_faults++;
-	npu_trace(n, NPU_TRACE_MMU_FAULT, "mmu", mmu_event_name(f->event),
+	npum_trace(n, NPUM_TRACE_MMU_FAULT, "mmu", mmu_event_name(f->event),
 		  (uint64_t)t->sid << 32 | t->ssid, va, f->event, t->acc);
 	if (f->event && record)
 		evtq_record(n, t, f, va);
@@ -335,7 +335,7 @@ static void config_fault(struct mmu_fault *f, uint8_t event, uint64_t fetch_addr
 /* ---- Stream table entries ---------------------------------------------------- */
 
 /* Decode an STE; false if the architecture calls it ILLEGAL (C_BAD_STE). */
-static bool ste_decode(struct npu *n, const uint8_t raw[NPU_MMU_STE_SIZE], uint32_t sid,
+static bool ste_decode(struct npum *n, const uint8_t raw[NPU_MMU_STE_SIZE], uint32_t sid,
 		       struct mmu_ste *s)
 {
 	uint64_t d0 = le64_get(raw), d1 = le64_get(raw + 8);
@@ -358,7 +358,7 @@ static bool ste_decode(struct npu *n, const uint8_t raw[NPU_MMU_STE_SIZE], uint3
 	case 0x6: case 0x7:
 		/* Choice: IDR0 advertises stage 2, but ivpu never uses it and
 		 * the model does not implement it. */
-		npu_guest_error(n, "MMU STE %u: stage-2 config 0x%x is not modelled", sid, s->config);
+		npum_guest_error(n, "MMU STE %u: stage-2 config 0x%x is not modelled", sid, s->config);
 		return false;
 	default:
 		return false; /* reserved */
@@ -366,7 +366,7 @@ static bool ste_decode(struct npu *n, const uint8_t raw[NPU_MMU_STE_SIZE], uint3
 	if (s->s1cdmax > MMU_SSID_BITS)
 		return false;
 	if (s->s1cdmax && NPU_FLD_GET(NPU_MMU_STE_0_S1FMT, d0) != NPU_MMU_STE_S1FMT_LINEAR) {
-		npu_guest_error(n, "MMU STE %u: two-level CD tables (S1Fmt %llu) are not modelled",
+		npum_guest_error(n, "MMU STE %u: two-level CD tables (S1Fmt %llu) are not modelled",
 				sid, (unsigned long long)NPU_FLD_GET(NPU_MMU_STE_0_S1FMT, d0));
 		return false;
 	}
@@ -377,9 +377,9 @@ static bool ste_decode(struct npu *n, const uint8_t raw[NPU_MMU_STE_SIZE], uint3
 	return true;
 }
 
-static const struct mmu_ste *ste_get(struct npu *n, uint32_t sid, struct mmu_fault *f)
+static const struct mmu_ste *ste_get(struct npum *n, uint32_t sid, struct mmu_fault *f)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	struct mmu_ste *slot = &m->ste[sid % MMU_STE_CACHE];
 	unsigned log2 = (unsigned)NPU_FLD_GET(NPU_MMU_STRTAB_CFG_LOG2SIZE, m->strtab_cfg);
 	uint8_t raw[NPU_MMU_STE_SIZE];
@@ -398,7 +398,7 @@ static const struct mmu_ste *ste_get(struct npu *n, uint32_t sid, struct mmu_fau
 		return slot;
 
 	addr = (m->strtab_base & NPU_MMU_STRTAB_BASE_ADDR) + (uint64_t)sid * NPU_MMU_STE_SIZE;
-	if (npu_dma_read(n, addr, raw, sizeof(raw))) {
+	if (npum_dma_read(n, addr, raw, sizeof(raw))) {
 		config_fault(f, NPU_MMU_EVT_F_STE_FETCH, addr);
 		return NULL;
 	}
@@ -423,7 +423,7 @@ static uint8_t ips_to_bits(unsigned ips)
 }
 
 /* Decode a CD; false if it is ILLEGAL or uses what is not modelled (C_BAD_CD). */
-static bool cd_decode(struct npu *n, const uint8_t raw[NPU_MMU_CD_SIZE], uint32_t sid,
+static bool cd_decode(struct npum *n, const uint8_t raw[NPU_MMU_CD_SIZE], uint32_t sid,
 		      uint32_t index, struct mmu_cd *c)
 {
 	uint64_t d0 = le64_get(raw), d1 = le64_get(raw + 8);
@@ -434,7 +434,7 @@ static bool cd_decode(struct npu *n, const uint8_t raw[NPU_MMU_CD_SIZE], uint32_
 	 * 4 KiB granule, little-endian (hw-facts §6). */
 	if (!(d0 & NPU_MMU_CD_0_AA64) || NPU_FLD_GET(NPU_MMU_CD_0_TG0, d0) != 0 ||
 	    (d0 & NPU_MMU_CD_0_ENDI)) {
-		npu_guest_error(n, "MMU CD %u/%u: only AArch64, 4 KiB granule, little-endian "
+		npum_guest_error(n, "MMU CD %u/%u: only AArch64, 4 KiB granule, little-endian "
 				"tables are modelled (CD dword0 0x%016llx)", sid, index,
 				(unsigned long long)d0);
 		return false;
@@ -458,7 +458,7 @@ static unsigned cd_slot(uint32_t sid, uint32_t index)
 	return (index ^ sid * 97u) % MMU_CD_CACHE;
 }
 
-static const struct mmu_cd *cd_get(struct npu *n, const struct mmu_ste *s, uint32_t index,
+static const struct mmu_cd *cd_get(struct npum *n, const struct mmu_ste *s, uint32_t index,
 				   struct mmu_fault *f)
 {
 	struct mmu_cd *slot = &n->mmu->cd[cd_slot(s->sid, index)];
@@ -468,7 +468,7 @@ static const struct mmu_cd *cd_get(struct npu *n, const struct mmu_ste *s, uint3
 	if (slot->cached && slot->sid == s->sid && slot->index == index)
 		return slot;
 	addr = s->cdtab + (uint64_t)index * NPU_MMU_CD_SIZE;
-	if (npu_dma_read(n, addr, raw, sizeof(raw))) {
+	if (npum_dma_read(n, addr, raw, sizeof(raw))) {
 		config_fault(f, NPU_MMU_EVT_F_CD_FETCH, addr);
 		return NULL;
 	}
@@ -485,7 +485,7 @@ static const struct mmu_cd *cd_get(struct npu *n, const struct mmu_ste *s, uint3
 }
 
 /* Drop cached STEs and their CDs for StreamIDs [first, first + count). */
-static void cfg_invalidate_streams(struct npu_mmu *m, uint64_t first, uint64_t count)
+static void cfg_invalidate_streams(struct npum_mmu *m, uint64_t first, uint64_t count)
 {
 	for (unsigned i = 0; i < MMU_STE_CACHE; i++)
 		if (m->ste[i].sid - first < count)
@@ -495,7 +495,7 @@ static void cfg_invalidate_streams(struct npu_mmu *m, uint64_t first, uint64_t c
 			m->cd[i].cached = false;
 }
 
-static void cfg_invalidate_cd(struct npu_mmu *m, uint32_t sid, uint32_t index)
+static void cfg_invalidate_cd(struct npum_mmu *m, uint32_t sid, uint32_t index)
 {
 	struct mmu_cd *c = &m->cd[cd_slot(sid, index)];
 
@@ -505,7 +505,7 @@ static void cfg_invalidate_cd(struct npu_mmu *m, uint32_t sid, uint32_t index)
 
 /* ---- TLB ------------------------------------------------------------------------ */
 
-static const struct mmu_tlb_entry *tlb_lookup(const struct npu_mmu *m, uint16_t asid,
+static const struct mmu_tlb_entry *tlb_lookup(const struct npum_mmu *m, uint16_t asid,
 					      uint64_t vpn)
 {
 	const struct mmu_tlb_entry *set = m->tlb[vpn % MMU_TLB_SETS];
@@ -521,7 +521,7 @@ static const struct mmu_tlb_entry *tlb_lookup(const struct npu_mmu *m, uint16_t 
 }
 
 /* Fill an invalid way, else replace round-robin: deterministic. */
-static const struct mmu_tlb_entry *tlb_insert(struct npu_mmu *m, const struct mmu_tlb_entry *e)
+static const struct mmu_tlb_entry *tlb_insert(struct npum_mmu *m, const struct mmu_tlb_entry *e)
 {
 	unsigned set = (unsigned)(e->vpn % MMU_TLB_SETS), way;
 
@@ -558,7 +558,7 @@ static bool tlbi_matches(const struct mmu_tlb_entry *e, enum tlbi_scope scope, u
 	return true;
 }
 
-static void tlb_invalidate(struct npu_mmu *m, enum tlbi_scope scope, uint16_t asid, uint64_t vpn)
+static void tlb_invalidate(struct npum_mmu *m, enum tlbi_scope scope, uint16_t asid, uint64_t vpn)
 {
 	for (unsigned s = 0; s < MMU_TLB_SETS; s++)
 		for (unsigned w = 0; w < MMU_TLB_WAYS; w++)
@@ -577,7 +577,7 @@ static unsigned level_shift(unsigned level)
  * under TBI0) and fill `e`; false with `f` set on a fault. Faults are
  * checked in the architecture's priority order: external abort, translation,
  * address size, access flag. Permissions are checked by the caller. */
-static bool mmu_walk(struct npu *n, const struct mmu_cd *cd, uint64_t ia,
+static bool mmu_walk(struct npum *n, const struct mmu_cd *cd, uint64_t ia,
 		     struct mmu_tlb_entry *e, struct mmu_fault *f)
 {
 	unsigned va_bits = 64 - cd->t0sz;
@@ -599,7 +599,7 @@ static bool mmu_walk(struct npu *n, const struct mmu_cd *cd, uint64_t ia,
 		uint8_t raw[8];
 		uint64_t desc, out, attrs;
 
-		if (npu_dma_read(n, daddr, raw, sizeof(raw)))
+		if (npum_dma_read(n, daddr, raw, sizeof(raw)))
 			return fault_set(f, NPU_MMU_EVT_F_WALK_EABT, NPU_MMU_EVT_CLASS_TT, false, daddr);
 		desc = le64_get(raw);
 		if (!(desc & NPU_MMU_ENTRY_VALID))
@@ -670,7 +670,7 @@ enum mmu_path {
 /* SID 0 is the control core behind TBU0, SID 3 the DMA engines behind TBU2
  * (regs_mmu.h); whether their transactions carry the SSID is set per TBU
  * and direction in HOST_IF_TBU_MMUSSIDV (hw-facts §2.2, §3.3). */
-static bool tbu_carries_ssid(const struct npu *n, uint32_t sid, bool write)
+static bool tbu_carries_ssid(const struct npum *n, uint32_t sid, bool write)
 {
 	unsigned tbu;
 
@@ -702,7 +702,7 @@ static enum mmu_path terminate(struct mmu_fault *f, uint8_t event)
 
 /* Find the STE and CD that govern the transaction (SMMUv3 configuration
  * lookup). */
-static enum mmu_path mmu_resolve(struct npu *n, struct mmu_txn *t, const struct mmu_cd **cdp,
+static enum mmu_path mmu_resolve(struct npum *n, struct mmu_txn *t, const struct mmu_cd **cdp,
 				 struct mmu_fault *f)
 {
 	const struct mmu_ste *s;
@@ -737,10 +737,10 @@ static enum mmu_path mmu_resolve(struct npu *n, struct mmu_txn *t, const struct 
 }
 
 /* Translate the page holding `va`: TLB first, else walk and fill. */
-static bool mmu_translate_page(struct npu *n, const struct mmu_txn *t, const struct mmu_cd *cd,
+static bool mmu_translate_page(struct npum *n, const struct mmu_txn *t, const struct mmu_cd *cd,
 			       uint64_t va, uint64_t *pa, struct mmu_fault *f)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	uint64_t ia = cd->tbi0 ? va & NPU_GENMASK64(55, 0) : va;
 	const struct mmu_tlb_entry *e = tlb_lookup(m, cd->asid, ia >> NPU_MMU_PAGE_SHIFT);
 	struct mmu_tlb_entry fresh;
@@ -751,7 +751,7 @@ static bool mmu_translate_page(struct npu *n, const struct mmu_txn *t, const str
 		bool ok = mmu_walk(n, cd, ia, &fresh, f);
 
 		n->stats.mmu_walks++;
-		npu_trace(n, NPU_TRACE_MMU_WALK, "mmu", NULL, (uint64_t)t->sid << 32 | t->ssid, va,
+		npum_trace(n, NPUM_TRACE_MMU_WALK, "mmu", NULL, (uint64_t)t->sid << 32 | t->ssid, va,
 			  ok ? fresh.pa | (va & MMU_PAGE_MASK) : UINT64_MAX, t->acc);
 		if (!ok)
 			return false;
@@ -769,7 +769,7 @@ static bool mmu_translate_page(struct npu *n, const struct mmu_txn *t, const str
  * faults are recorded only under CD.R and abort only under CD.A (else the
  * page reads as zero and ignores writes); F_WALK_EABT is an external abort
  * and is always recorded. */
-static bool page_fault_aborts(struct npu *n, const struct mmu_txn *t, enum mmu_path path,
+static bool page_fault_aborts(struct npum *n, const struct mmu_txn *t, enum mmu_path path,
 			      const struct mmu_cd *cd, const struct mmu_fault *f, uint64_t va)
 {
 	bool terminated = path == PATH_TERMINATE || f->config;
@@ -779,14 +779,14 @@ static bool page_fault_aborts(struct npu *n, const struct mmu_txn *t, enum mmu_p
 	return terminated || cd->abort;
 }
 
-static struct mmu_shortcut *shortcut_slot(struct npu_mmu *m, const struct mmu_txn *t)
+static struct mmu_shortcut *shortcut_slot(struct npum_mmu *m, const struct mmu_txn *t)
 {
-	unsigned kind = t->write ? 1 : (t->acc & NPU_MMU_ACC_INSTR) ? 2 : 0;
+	unsigned kind = t->write ? 1 : (t->acc & NPUM_MMU_ACC_INSTR) ? 2 : 0;
 
 	return &m->shortcut[(t->sid % 4) * MMU_SHORTCUT_KINDS + kind];
 }
 
-static const struct mmu_shortcut *shortcut_find(struct npu_mmu *m, const struct mmu_txn *t,
+static const struct mmu_shortcut *shortcut_find(struct npum_mmu *m, const struct mmu_txn *t,
 						uint64_t va, uint64_t len)
 {
 	const struct mmu_shortcut *sc = shortcut_slot(m, t);
@@ -799,7 +799,7 @@ static const struct mmu_shortcut *shortcut_find(struct npu_mmu *m, const struct 
 	return NULL;
 }
 
-static void shortcut_store(struct npu_mmu *m, const struct mmu_txn *t, uint64_t va, uint64_t pa)
+static void shortcut_store(struct npum_mmu *m, const struct mmu_txn *t, uint64_t va, uint64_t pa)
 {
 	struct mmu_shortcut *sc = shortcut_slot(m, t);
 
@@ -813,10 +813,10 @@ static void shortcut_store(struct npu_mmu *m, const struct mmu_txn *t, uint64_t 
 }
 
 /* The data phase at bus address pa; false on an external abort. */
-static bool data_phase(struct npu *n, uint64_t pa, uint8_t *rbuf, const uint8_t *wbuf,
+static bool data_phase(struct npum *n, uint64_t pa, uint8_t *rbuf, const uint8_t *wbuf,
 		       uint64_t len)
 {
-	return !(wbuf ? npu_dma_write(n, pa, wbuf, len) : npu_dma_read(n, pa, rbuf, len));
+	return !(wbuf ? npum_dma_write(n, pa, wbuf, len) : npum_dma_read(n, pa, rbuf, len));
 }
 
 /* End a transaction with an abort; reads return zeros from here on. */
@@ -826,16 +826,16 @@ static int access_abort(uint8_t *rbuf, uint64_t done, uint64_t len, bool *faulte
 		*faulted = true;
 	if (rbuf)
 		memset(rbuf + done, 0, len - done);
-	return NPU_MMU_ABORT;
+	return NPUM_MMU_ABORT;
 }
 
-static int mmu_access(struct npu *n, uint32_t sid, uint32_t ssid, uint64_t va, uint8_t *rbuf,
+static int mmu_access(struct npum *n, uint32_t sid, uint32_t ssid, uint64_t va, uint8_t *rbuf,
 		      const uint8_t *wbuf, uint64_t len, unsigned acc, bool *faulted)
 {
 	bool write = wbuf != NULL;
 	struct mmu_txn t = {
 		.sid = sid, .acc = acc, .write = write,
-		.instr = !write && (acc & NPU_MMU_ACC_INSTR),
+		.instr = !write && (acc & NPUM_MMU_ACC_INSTR),
 	};
 	const struct mmu_shortcut *sc;
 	const struct mmu_cd *cd = NULL;
@@ -846,7 +846,7 @@ static int mmu_access(struct npu *n, uint32_t sid, uint32_t ssid, uint64_t va, u
 	if (faulted)
 		*faulted = false;
 	if (!len)
-		return NPU_MMU_OK;
+		return NPUM_MMU_OK;
 	t.ssv = tbu_carries_ssid(n, sid, write);
 	t.ssid = t.ssv ? ssid : 0;
 
@@ -855,7 +855,7 @@ static int mmu_access(struct npu *n, uint32_t sid, uint32_t ssid, uint64_t va, u
 		n->stats.mmu_tlb_hits++;
 		if (!data_phase(n, sc->pa | (va & MMU_PAGE_MASK), rbuf, wbuf, len))
 			return access_abort(rbuf, 0, len, faulted);
-		return NPU_MMU_OK;
+		return NPUM_MMU_OK;
 	}
 
 	/* The configuration cannot change within one access: look it up once,
@@ -882,29 +882,29 @@ static int mmu_access(struct npu *n, uint32_t sid, uint32_t ssid, uint64_t va, u
 		if (!data_phase(n, pa, rbuf ? rbuf + done : NULL, wbuf ? wbuf + done : NULL, chunk))
 			return access_abort(rbuf, done, len, faulted);
 	}
-	return NPU_MMU_OK;
+	return NPUM_MMU_OK;
 }
 
-int npu_mmu_read(struct npu *n, unsigned sid, uint32_t ssid, uint64_t va, void *buf,
+int npum_mmu_read(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, void *buf,
 		 uint64_t len, unsigned acc, bool *faulted)
 {
-	return mmu_access(n, sid, ssid, va, buf, NULL, len, acc & NPU_MMU_ACC_INSTR, faulted);
+	return mmu_access(n, sid, ssid, va, buf, NULL, len, acc & NPUM_MMU_ACC_INSTR, faulted);
 }
 
-int npu_mmu_write(struct npu *n, unsigned sid, uint32_t ssid, uint64_t va, const void *buf,
+int npum_mmu_write(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, const void *buf,
 		  uint64_t len, bool *faulted)
 {
-	return mmu_access(n, sid, ssid, va, NULL, buf, len, NPU_MMU_ACC_WRITE, faulted);
+	return mmu_access(n, sid, ssid, va, NULL, buf, len, NPUM_MMU_ACC_WRITE, faulted);
 }
 
 /* ---- Command queue ------------------------------------------------------------- */
 
-static bool cmd_nop(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_nop(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	return true;
 }
 
-static bool cmd_cfgi_ste(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_cfgi_ste(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	/* Choice: invalidating an STE also drops the CDs fetched through it,
 	 * whatever Leaf says (over-invalidation is always permitted). */
@@ -913,7 +913,7 @@ static bool cmd_cfgi_ste(struct npu *n, uint64_t d0, uint64_t d1)
 }
 
 /* CFGI_STE_RANGE; ivpu's "CFGI_ALL" is this command with Range = 31. */
-static bool cmd_cfgi_ste_range(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_cfgi_ste_range(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	unsigned range = (unsigned)NPU_FLD_GET(NPU_MMU_CMD_CFGI_1_RANGE, d1);
 	uint64_t count = UINT64_C(2) << range;
@@ -923,16 +923,16 @@ static bool cmd_cfgi_ste_range(struct npu *n, uint64_t d0, uint64_t d1)
 	return true;
 }
 
-static bool cmd_cfgi_cd(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_cfgi_cd(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	cfg_invalidate_cd(n->mmu, (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0),
 			  (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SSID, d0));
 	return true;
 }
 
-static bool cmd_cfgi_cd_all(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_cfgi_cd_all(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	uint32_t sid = (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0);
 
 	for (unsigned i = 0; i < MMU_CD_CACHE; i++)
@@ -944,26 +944,26 @@ static bool cmd_cfgi_cd_all(struct npu *n, uint64_t d0, uint64_t d1)
 /* TLBI_NH_ALL, TLBI_NSNH_ALL, and TLBI_EL2_ALL. The TLB only holds NS-EL1
  * entries; dropping them all on TLBI_EL2_ALL is over-invalidation, which
  * the architecture permits (and the brief asks for). */
-static bool cmd_tlbi_all(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_tlbi_all(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	tlb_invalidate(n->mmu, TLBI_ALL, 0, 0);
 	return true;
 }
 
-static bool cmd_tlbi_nh_asid(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_tlbi_nh_asid(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	tlb_invalidate(n->mmu, TLBI_ASID, (uint16_t)NPU_FLD_GET(NPU_MMU_CMD_TLBI_0_ASID, d0), 0);
 	return true;
 }
 
-static bool cmd_tlbi_nh_va(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_tlbi_nh_va(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	tlb_invalidate(n->mmu, TLBI_VA, (uint16_t)NPU_FLD_GET(NPU_MMU_CMD_TLBI_0_ASID, d0),
 		       (d1 & NPU_MMU_CMD_TLBI_1_ADDR) >> NPU_MMU_PAGE_SHIFT);
 	return true;
 }
 
-static bool cmd_tlbi_nh_vaa(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_tlbi_nh_vaa(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	tlb_invalidate(n->mmu, TLBI_VAA, 0, (d1 & NPU_MMU_CMD_TLBI_1_ADDR) >> NPU_MMU_PAGE_SHIFT);
 	return true;
@@ -973,14 +973,14 @@ static bool cmd_tlbi_nh_vaa(struct npu *n, uint64_t d0, uint64_t d1)
  * consumed (processing is synchronous). CS=IRQ raises the sync interrupt
  * through the ICB (hw-facts §6). Choice: no MSI write is made (the NPU
  * wires its SMMU interrupts to the ICB) and CS=SEV has no visible effect. */
-static bool cmd_sync(struct npu *n, uint64_t d0, uint64_t d1)
+static bool cmd_sync(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	uint64_t cs = NPU_FLD_GET(NPU_MMU_CMD_SYNC_0_CS, d0);
 
 	if (cs == 0x3)
 		return false; /* reserved */
 	if (cs == NPU_MMU_SYNC_CS_IRQ)
-		npu_icb_raise(n, 0, NPU_ICB_0_MMU_IRQ_1_SYNC);
+		npum_icb_raise(n, 0, NPU_ICB_0_MMU_IRQ_1_SYNC);
 	return true;
 }
 
@@ -988,7 +988,7 @@ struct mmu_cmd_desc {
 	uint8_t opcode;
 	const char *name;
 	uint64_t d0_fields, d1_fields;   /* bits that may be non-zero; the rest are RES0 */
-	bool (*exec)(struct npu *n, uint64_t d0, uint64_t d1);
+	bool (*exec)(struct npum *n, uint64_t d0, uint64_t d1);
 };
 
 #define CMD_OP          NPU_MMU_CMD_OPCODE
@@ -1031,27 +1031,27 @@ static const struct mmu_cmd_desc *cmd_find(uint8_t opcode)
 
 /* Stop at the failing command: CONS stays on it, CONS.ERR says why and
  * GERROR.CMDQ_ERR becomes active until the host acknowledges. */
-static void cmdq_error(struct npu *n, uint8_t cerror)
+static void cmdq_error(struct npum *n, uint8_t cerror)
 {
 	n->mmu->cmdq_err = cerror;
 	gerror_raise(n, NPU_MMU_GERROR_CMDQ_ERR);
 }
 
 /* Execute one command; false if it is illegal. */
-static bool cmdq_execute(struct npu *n, uint64_t d0, uint64_t d1, uint32_t index)
+static bool cmdq_execute(struct npum *n, uint64_t d0, uint64_t d1, uint32_t index)
 {
 	uint8_t opcode = (uint8_t)NPU_FLD_GET(NPU_MMU_CMD_OPCODE, d0);
 	const struct mmu_cmd_desc *c = cmd_find(opcode);
 
-	npu_trace(n, NPU_TRACE_MMU_CMD, "mmu", c ? c->name : "ILLEGAL", d0, d1, index, 0);
+	npum_trace(n, NPUM_TRACE_MMU_CMD, "mmu", c ? c->name : "ILLEGAL", d0, d1, index, 0);
 	if (!c) {
-		npu_guest_error(n, "MMU command queue entry %u: unknown opcode 0x%02x "
+		npum_guest_error(n, "MMU command queue entry %u: unknown opcode 0x%02x "
 				"(0x%016llx 0x%016llx)", index, opcode, (unsigned long long)d0,
 				(unsigned long long)d1);
 		return false;
 	}
 	if ((d0 & ~c->d0_fields) || (d1 & ~c->d1_fields) || !c->exec(n, d0, d1)) {
-		npu_guest_error(n, "MMU command queue entry %u: %s with reserved fields set "
+		npum_guest_error(n, "MMU command queue entry %u: %s with reserved fields set "
 				"(0x%016llx 0x%016llx)", index, c->name, (unsigned long long)d0,
 				(unsigned long long)d1);
 		return false;
@@ -1061,9 +1061,9 @@ static bool cmdq_execute(struct npu *n, uint64_t d0, uint64_t d1, uint32_t index
 
 /* Consume commands from CONS up to PROD. At most one queue's worth per
  * call, so no PROD value can make this loop forever. */
-static void cmdq_process(struct npu *n)
+static void cmdq_process(struct npum *n)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	unsigned log2 = q_log2(&m->cmdq, MMU_CMDQ_LOG2MAX);
 
 	if (!(m->cr0 & NPU_MMU_CR0_CMDQEN) || gerror_active(m, NPU_MMU_GERROR_CMDQ_ERR) ||
@@ -1075,7 +1075,7 @@ static void cmdq_process(struct npu *n)
 		uint64_t addr = q_entry_addr(&m->cmdq, m->cmdq.cons, log2, NPU_MMU_CMD_SIZE);
 		uint8_t raw[NPU_MMU_CMD_SIZE];
 
-		if (npu_dma_read(n, addr, raw, sizeof(raw))) {
+		if (npum_dma_read(n, addr, raw, sizeof(raw))) {
 			cmdq_error(n, NPU_MMU_CERROR_ABT);
 			break;
 		}
@@ -1094,27 +1094,27 @@ static void cmdq_process(struct npu *n)
 
 /* ---- Registers ------------------------------------------------------------------ */
 
-static bool reg_writable(struct npu *n, const struct npu_reg *r, uint32_t cr0_bits,
+static bool reg_writable(struct npum *n, const struct npum_reg *r, uint32_t cr0_bits,
 			 const char *what)
 {
 	if (!(n->mmu->cr0 & cr0_bits))
 		return true;
 	/* SMMUv3: the register is only writable while `what` is disabled. */
-	npu_guest_error(n, "MMU %s written while %s is enabled: ignored", r->name, what);
+	npum_guest_error(n, "MMU %s written while %s is enabled: ignored", r->name, what);
 	return false;
 }
 
-static uint32_t reg_defined(struct npu *n, const struct npu_reg *r, uint64_t v, uint64_t defined)
+static uint32_t reg_defined(struct npum *n, const struct npum_reg *r, uint64_t v, uint64_t defined)
 {
 	if (v & ~defined)
-		npu_guest_error(n, "MMU %s: reserved bits 0x%llx written", r->name,
+		npum_guest_error(n, "MMU %s: reserved bits 0x%llx written", r->name,
 				(unsigned long long)(v & ~defined));
 	return (uint32_t)(v & defined);
 }
 
 /* Replace the low or high half of a 64-bit base register (the dispatcher
  * splits 64-bit accesses, low half first). */
-static void base_write_half(uint64_t *base, const struct npu_reg *r, uint32_t lo_offset,
+static void base_write_half(uint64_t *base, const struct npum_reg *r, uint32_t lo_offset,
 			    uint32_t v)
 {
 	if (r->offset == lo_offset)
@@ -1123,44 +1123,44 @@ static void base_write_half(uint64_t *base, const struct npu_reg *r, uint32_t lo
 		*base = (*base & UINT32_MAX) | (uint64_t)v << 32;
 }
 
-static uint64_t base_half(uint64_t base, const struct npu_reg *r, uint32_t lo_offset)
+static uint64_t base_half(uint64_t base, const struct npum_reg *r, uint32_t lo_offset)
 {
 	return r->offset == lo_offset ? (uint32_t)base : base >> 32;
 }
 
-static uint64_t base_defined_half(const struct npu_reg *r, uint32_t lo_offset, uint64_t defined)
+static uint64_t base_defined_half(const struct npum_reg *r, uint32_t lo_offset, uint64_t defined)
 {
 	return r->offset == lo_offset ? (uint32_t)defined : defined >> 32;
 }
 
 /* Queue pointers beyond the queue are reported; the SMMU only looks at the
  * index and wrap bits of the current size. */
-static uint32_t queue_ptr_write(struct npu *n, const struct npu_reg *r, uint64_t v,
+static uint32_t queue_ptr_write(struct npum *n, const struct npum_reg *r, uint64_t v,
 				uint64_t extra_bits, unsigned log2)
 {
 	uint32_t ptr = reg_defined(n, r, v, NPU_MMU_Q_PTR | extra_bits);
 
 	if (ptr & NPU_MMU_Q_PTR & ~q_ptr_mask(log2))
-		npu_guest_error(n, "MMU %s = 0x%x points beyond a queue of 2^%u entries", r->name,
+		npum_guest_error(n, "MMU %s = 0x%x points beyond a queue of 2^%u entries", r->name,
 				ptr, log2);
 	return ptr;
 }
 
-static void cmdq_prod_write(struct npu *n, const struct npu_reg *r, uint64_t v)
+static void cmdq_prod_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	unsigned log2 = q_log2(&m->cmdq, MMU_CMDQ_LOG2MAX);
 
 	m->cmdq.prod = queue_ptr_write(n, r, v, 0, log2);
 	if (q_used(m->cmdq.prod, m->cmdq.cons, log2) > 1u << log2)
-		npu_guest_error(n, "MMU CMDQ_PROD 0x%x is more than a queue ahead of CONS 0x%x",
+		npum_guest_error(n, "MMU CMDQ_PROD 0x%x is more than a queue ahead of CONS 0x%x",
 				m->cmdq.prod, m->cmdq.cons);
 	cmdq_process(n);
 }
 
-static void cr0_write(struct npu *n, const struct npu_reg *r, uint64_t v)
+static void cr0_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	uint32_t old = m->cr0;
 
 	/* CR0ACK follows at once (ivpu polls it, hw-facts §6). Choice: SMMUEN
@@ -1171,15 +1171,15 @@ static void cr0_write(struct npu *n, const struct npu_reg *r, uint64_t v)
 		cmdq_process(n);
 }
 
-static void gerrorn_write(struct npu *n, const struct npu_reg *r, uint64_t v)
+static void gerrorn_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	uint32_t changed = (reg_defined(n, r, v, NPU_MMU_GERROR_DEFINED) ^ m->gerrorn);
 	uint32_t acks = changed & (m->gerror ^ m->gerrorn);
 	bool cmdq_acked = acks & NPU_MMU_GERROR_CMDQ_ERR;
 
 	if (changed & ~acks)
-		npu_guest_error(n, "MMU GERRORN: bits 0x%x toggled with no active error: ignored",
+		npum_guest_error(n, "MMU GERRORN: bits 0x%x toggled with no active error: ignored",
 				changed & ~acks);
 	m->gerrorn ^= acks;
 	if (cmdq_acked) {
@@ -1189,9 +1189,9 @@ static void gerrorn_write(struct npu *n, const struct npu_reg *r, uint64_t v)
 	}
 }
 
-static uint64_t mmu_reg_read(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t mmu_reg_read(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 
 	switch (r->offset) {
 	case NPU_MMU_IDR0:            return NPU_MMU_IDR0_VALUE;
@@ -1226,9 +1226,9 @@ static uint64_t mmu_reg_read(struct npu *n, const struct npu_reg *r, unsigned id
 	}
 }
 
-static void mmu_reg_write(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void mmu_reg_write(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
-	struct npu_mmu *m = n->mmu;
+	struct npum_mmu *m = n->mmu;
 	const uint32_t queues_and_smmu = NPU_MMU_CR0_SMMUEN | NPU_MMU_CR0_PRIQEN |
 					 NPU_MMU_CR0_EVTQEN | NPU_MMU_CR0_CMDQEN;
 	const uint64_t strtab_defined = NPU_MMU_STRTAB_BASE_RA | NPU_MMU_STRTAB_BASE_ADDR;
@@ -1265,7 +1265,7 @@ static void mmu_reg_write(struct npu *n, const struct npu_reg *r, unsigned idx, 
 		m->strtab_cfg = reg_defined(n, r, v, NPU_MMU_STRTAB_CFG_LOG2SIZE |
 					    NPU_MMU_STRTAB_CFG_SPLIT | NPU_MMU_STRTAB_CFG_FMT);
 		if (NPU_FLD_GET(NPU_MMU_STRTAB_CFG_FMT, m->strtab_cfg) != NPU_MMU_STRTAB_FMT_LINEAR)
-			npu_guest_error(n, "MMU STRTAB_BASE_CFG: only the linear stream table format "
+			npum_guest_error(n, "MMU STRTAB_BASE_CFG: only the linear stream table format "
 					"is modelled (FMT %llu): every StreamID will be rejected",
 					(unsigned long long)NPU_FLD_GET(NPU_MMU_STRTAB_CFG_FMT,
 									 m->strtab_cfg));
@@ -1324,7 +1324,7 @@ static void mmu_reg_write(struct npu *n, const struct npu_reg *r, unsigned idx, 
 
 /* Sorted by offset. The 64-bit base registers are two 32-bit halves; the
  * dispatcher splits ivpu's 64-bit writes low half first (hw-facts §1.2). */
-static const struct npu_reg mmu_regs[] = {
+static const struct npum_reg mmu_regs[] = {
 	MMU_RO(NPU_MMU_IDR0, "IDR0"),
 	MMU_RO(NPU_MMU_IDR1, "IDR1"),
 	MMU_RO(NPU_MMU_IDR2, "IDR2"),
@@ -1356,25 +1356,25 @@ static const struct npu_reg mmu_regs[] = {
 	MMU_RW(NPU_MMU_EVTQ_CONS_PAGE1, "EVTQ_CONS_PAGE1"),
 };
 
-const struct npu_reg_block npu_mmu_block =
+const struct npum_reg_block npum_mmu_block =
 	REG_BLOCK("MMU", NPU_BAR_REGV, NPU_MMU_BASE, NPU_MMU_SIZE, true, mmu_regs);
 
 /* ---- Life cycle ----------------------------------------------------------------- */
 
-int npu_mmu_init(struct npu *n)
+int npum_mmu_init(struct npum *n)
 {
 	n->mmu = calloc(1, sizeof(*n->mmu));
 	return n->mmu ? 0 : -1;
 }
 
-void npu_mmu_fini(struct npu *n)
+void npum_mmu_fini(struct npum *n)
 {
 	free(n->mmu);
 	n->mmu = NULL;
 }
 
 /* IP reset: registers to their reset values and every cache emptied. */
-void npu_mmu_reset(struct npu *n)
+void npum_mmu_reset(struct npum *n)
 {
 	memset(n->mmu, 0, sizeof(*n->mmu));
 }

@@ -5,18 +5,18 @@
  * address, and the host interface to the MMU's TCU/TBUs.
  * hw-facts §2.2, §3.1, §3.3.
  */
-#include "npu_internal.h"
+#include "npum_internal.h"
 
 /* HW_VERSION is not documented beyond its fields; the model reports SoC
  * revision 4 (the PCI revision), SoC number 0 and generation 0x37
  * (docs/deviations.md). */
-#define NPU_HW_VERSION_VALUE \
+#define NPUM_HW_VERSION_VALUE \
 	(NPU_FLD_PREP(NPU_HOST_SS_HW_VERSION_SOC_REVISION, NPU_PCI_REVISION_MTL) | \
 	 NPU_FLD_PREP(NPU_HOST_SS_HW_VERSION_VPU_GENERATION, 0x37))
 
-void npu_hostss_reset(struct npu *n)
+void npum_hostss_reset(struct npum *n)
 {
-	n->hs = (struct npu_hostss){ 0 };
+	n->hs = (struct npum_hostss){ 0 };
 	/* Power island isolated out of reset; the host clears isolation (§3.1 step 7). */
 	n->hs.aon_iso_en = NPU_AON_PWR_MSS_CPU;
 	/* The idle generator is on until the host turns it off (§3.1 step 6). */
@@ -24,9 +24,9 @@ void npu_hostss_reset(struct npu *n)
 }
 
 /* Plain latches: the register reads back what was written. */
-static uint32_t *hs_latch(struct npu *n, uint32_t off)
+static uint32_t *hs_latch(struct npum *n, uint32_t off)
 {
-	struct npu_hostss *h = &n->hs;
+	struct npum_hostss *h = &n->hs;
 
 	switch (off) {
 	case NPU_HOST_SS_CPR_CLK_SET:           return &h->cpr_clk_set;
@@ -42,29 +42,29 @@ static uint32_t *hs_latch(struct npu *n, uint32_t off)
 	}
 }
 
-static uint64_t rd_latch(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_latch(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return *hs_latch(n, r->offset);
 }
 
-static void wr_latch(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_latch(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	*hs_latch(n, r->offset) = (uint32_t)v;
 }
 
-static uint64_t rd_hw_version(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_hw_version(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	return NPU_HW_VERSION_VALUE;
+	return NPUM_HW_VERSION_VALUE;
 }
 
 /* AON reads 0 once the IP BAR is reachable, which is whenever the block can
  * be read at all (§3.1 step 4); the other bits read back as written. */
-static uint64_t rd_rst_clr(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_rst_clr(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->hs.cpr_rst_clr & ~NPU_HOST_SS_CPR_AON;
 }
 
-static void wr_rst_clr(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_rst_clr(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	n->hs.cpr_rst_clr = (uint32_t)v;
 }
@@ -73,18 +73,18 @@ static void wr_rst_clr(struct npu *n, const struct npu_reg *r, unsigned idx, uin
  * polling (§3.1). The host-SS AXI port always accepts; the TOP NOC ports
  * accept only once the MSS_CPU island is powered and de-isolated, and deny
  * otherwise (docs/deviations.md). */
-static bool mss_cpu_island_up(const struct npu *n)
+static bool mss_cpu_island_up(const struct npum *n)
 {
 	return (n->hs.aon_island_status & NPU_AON_PWR_MSS_CPU) &&
 	       !(n->hs.aon_iso_en & NPU_AON_PWR_MSS_CPU);
 }
 
-static uint64_t rd_noc_qreqn(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_noc_qreqn(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return r->offset == NPU_HOST_SS_NOC_QREQN ? n->hs.noc_qreqn : n->hs.top_noc_qreqn;
 }
 
-static void wr_noc_qreqn(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_noc_qreqn(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (r->offset == NPU_HOST_SS_NOC_QREQN)
 		n->hs.noc_qreqn = (uint32_t)v & NPU_HOST_SS_NOC_TOP_SOCMMIO;
@@ -92,21 +92,21 @@ static void wr_noc_qreqn(struct npu *n, const struct npu_reg *r, unsigned idx, u
 		n->hs.top_noc_qreqn = (uint32_t)v & NPU_TOP_NOC_ALL;
 }
 
-static uint64_t rd_noc_qacceptn(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_noc_qacceptn(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	if (r->offset == NPU_HOST_SS_NOC_QACCEPTN)
 		return n->hs.noc_qreqn;
 	return mss_cpu_island_up(n) ? n->hs.top_noc_qreqn : 0;
 }
 
-static uint64_t rd_noc_qdeny(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_noc_qdeny(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	if (r->offset == NPU_HOST_SS_NOC_QDENY)
 		return 0;
 	return mss_cpu_island_up(n) ? 0 : n->hs.top_noc_qreqn;
 }
 
-static uint64_t rd_island_en(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_island_en(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->hs.aon_island_en;
 }
@@ -114,27 +114,27 @@ static uint64_t rd_island_en(struct npu *n, const struct npu_reg *r, unsigned id
 /* The island's status follows its enable after a short delay; the host
  * polls it (§3.1 step 7). Without the trickle enable the island does not
  * come up (the sequence sets trickle first). */
-static void wr_island_en(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_island_en(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	n->hs.aon_island_en = (uint32_t)v;
 	if ((v & NPU_AON_PWR_MSS_CPU) && !(n->hs.aon_trickle_en & NPU_AON_PWR_MSS_CPU))
-		npu_guest_error(n, "MSS_CPU power island enabled without trickle enable; "
+		npum_guest_error(n, "MSS_CPU power island enabled without trickle enable; "
 				"the island stays off");
-	npu_event_arm(n, NPU_EV_PWR_ISLAND, npu_now(n) + NPU_DELAY_PWR_ISLAND_NS);
+	npum_event_arm(n, NPUM_EV_PWR_ISLAND, npum_now(n) + NPUM_DELAY_PWR_ISLAND_NS);
 }
 
-static uint64_t rd_island_status(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_island_status(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->hs.aon_island_status;
 }
 
-void npu_hostss_event(struct npu *n, enum npu_event ev)
+void npum_hostss_event(struct npum *n, enum npum_event ev)
 {
 	n->hs.aon_island_status = n->hs.aon_island_en & n->hs.aon_trickle_en;
-	npu_trace(n, NPU_TRACE_POWER, "aon", "island-status", n->hs.aon_island_status, 0, 0, 0);
+	npum_trace(n, NPUM_TRACE_POWER, "aon", "island-status", n->hs.aon_island_status, 0, 0, 0);
 }
 
-static uint64_t rd_loading_address(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_loading_address(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->hs.loading_address;
 }
@@ -142,7 +142,7 @@ static uint64_t rd_loading_address(struct npu *n, const struct npu_reg *r, unsig
 /* §3.3: the host writes entry >> 9, then the same value with DONE; the
  * rising edge of DONE releases the control core at the entry point, whose
  * 4 KiB page number sits in IMAGE_LOCATION. */
-static void wr_loading_address(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_loading_address(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	uint32_t old = n->hs.loading_address;
 	uint64_t entry;
@@ -152,36 +152,36 @@ static void wr_loading_address(struct npu *n, const struct npu_reg *r, unsigned 
 		return;
 	entry = (uint64_t)(v & NPU_LOADING_ADDRESS_IMAGE_LOCATION) << NPU_LOADING_ADDRESS_SHIFT;
 	if (entry > UINT32_MAX) {
-		npu_guest_error(n, "firmware entry 0x%llx is beyond the control core's 32-bit "
+		npum_guest_error(n, "firmware entry 0x%llx is beyond the control core's 32-bit "
 				"address space; core not started", (unsigned long long)entry);
 		return;
 	}
 	if (!(n->cpu.leon_rt_vec & NPU_LEON_RT_VEC_IRQI_RSTRUN0) || !n->cpu.resume_pulsed) {
-		npu_guest_error(n, "LOADING_ADDRESS.DONE without LEON_RT_VEC run/resume "
+		npum_guest_error(n, "LOADING_ADDRESS.DONE without LEON_RT_VEC run/resume "
 				"(0x%x, resume %s); core not started", n->cpu.leon_rt_vec,
 				n->cpu.resume_pulsed ? "pulsed" : "not pulsed");
 		return;
 	}
-	npu_lrt_start(n, (uint32_t)entry);
+	npum_lrt_start(n, (uint32_t)entry);
 }
 
-static uint64_t rd_wp_mirror(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_wp_mirror(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return NPU_FLD_PREP(NPU_WORKPOINT_MIRROR_FINAL_PLL_FREQ, n->btrs.current_ratio) |
 	       NPU_FLD_PREP(NPU_WORKPOINT_MIRROR_CONFIG_ID, n->btrs.current_config);
 }
 
-static uint64_t rd_tbu_ssidv(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_tbu_ssidv(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->hs.tbu_mmussidv;
 }
 
-static void wr_tbu_ssidv(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_tbu_ssidv(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	n->hs.tbu_mmussidv = (uint32_t)v & NPU_TBU_MMUSSIDV_DEFINED;
 }
 
-static const struct npu_reg hostss_regs[] = {
+static const struct npum_reg hostss_regs[] = {
 	REG_RW(NPU_HOST_SS_CPR_CLK_SET, "CPR_CLK_SET", rd_latch, wr_latch),
 	REG_RW(NPU_HOST_SS_CPR_RST_SET, "CPR_RST_SET", rd_latch, wr_latch),
 	REG_RW(NPU_HOST_SS_CPR_RST_CLR, "CPR_RST_CLR", rd_rst_clr, wr_rst_clr),
@@ -196,7 +196,7 @@ static const struct npu_reg hostss_regs[] = {
 	REG_RW(NPU_HOST_SS_FW_SOC_IRQ_EN, "FW_SOC_IRQ_EN", rd_latch, wr_latch),
 };
 
-static const struct npu_reg aon_regs[] = {
+static const struct npum_reg aon_regs[] = {
 	REG_RW(NPU_HOST_SS_AON_PWR_ISO_EN0, "AON_PWR_ISO_EN0", rd_latch, wr_latch),
 	REG_RW(NPU_HOST_SS_AON_PWR_ISLAND_EN0, "AON_PWR_ISLAND_EN0", rd_island_en, wr_island_en),
 	REG_RW(NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0, "AON_PWR_ISLAND_TRICKLE_EN0", rd_latch,
@@ -206,22 +206,22 @@ static const struct npu_reg aon_regs[] = {
 	REG_RW(NPU_HOST_SS_AON_DPU_ACTIVE, "AON_DPU_ACTIVE", rd_latch, wr_latch),
 };
 
-static const struct npu_reg hostss_hi_regs[] = {
+static const struct npum_reg hostss_hi_regs[] = {
 	REG_RW(NPU_HOST_SS_LOADING_ADDRESS_LO, "LOADING_ADDRESS_LO", rd_loading_address,
 	       wr_loading_address),
 	REG_RO(NPU_HOST_SS_WORKPOINT_CONFIG_MIRROR, "WORKPOINT_CONFIG_MIRROR", rd_wp_mirror),
 };
 
-static const struct npu_reg hostif_regs[] = {
+static const struct npum_reg hostif_regs[] = {
 	REG_RW(NPU_HOST_IF_TCU_PTW_OVERRIDES, "TCU_PTW_OVERRIDES", rd_latch, wr_latch),
 	REG_RW(NPU_HOST_IF_TBU_MMUSSIDV, "TBU_MMUSSIDV", rd_tbu_ssidv, wr_tbu_ssidv),
 };
 
-const struct npu_reg_block npu_hostss_block =
+const struct npum_reg_block npum_hostss_block =
 	REG_BLOCK("HOST_SS", NPU_BAR_REGV, 0x00000000, 0x1000, true, hostss_regs);
-const struct npu_reg_block npu_aon_block =
+const struct npum_reg_block npum_aon_block =
 	REG_BLOCK("HOST_SS_AON", NPU_BAR_REGV, 0x00030000, 0x1000, true, aon_regs);
-const struct npu_reg_block npu_hostss_hi_block =
+const struct npum_reg_block npum_hostss_hi_block =
 	REG_BLOCK("HOST_SS", NPU_BAR_REGV, 0x00041000, 0x42000, true, hostss_hi_regs);
-const struct npu_reg_block npu_hostif_block =
+const struct npum_reg_block npum_hostif_block =
 	REG_BLOCK("HOST_IF", NPU_BAR_REGV, 0x00360000, 0x1000, true, hostif_regs);

@@ -7,57 +7,57 @@
  * while a non-zero PLL ratio is granted and D0i3 is not requested. Losing
  * power loses the IP's state, exactly like an IP reset.
  */
-#include "npu_internal.h"
+#include "npum_internal.h"
 
-static struct npu_btrs *btrs(struct npu *n)
+static struct npum_btrs *btrs(struct npum *n)
 {
 	return &n->btrs;
 }
 
-void npu_btrs_reset(struct npu *n)
+void npum_btrs_reset(struct npum *n)
 {
-	struct npu_btrs *b = btrs(n);
+	struct npum_btrs *b = btrs(n);
 
-	*b = (struct npu_btrs){ 0 };
+	*b = (struct npum_btrs){ 0 };
 	/* Everything masked out of reset; ivpu unmasks after the firmware
 	 * is ready (§3.4). */
 	b->local_mask = UINT32_MAX;
 	b->global_mask = NPU_BTRS_GLOBAL_INT_MASK_MASKED;
 	/* The function comes out of cold reset in D0i3 with no workpoint. */
 	b->d0i3 = NPU_BTRS_VPU_D0I3_CONTROL_I3;
-	npu_event_cancel(n, NPU_EV_BTRS_WP);
-	npu_event_cancel(n, NPU_EV_BTRS_D0I3);
-	npu_event_cancel(n, NPU_EV_BTRS_IP_RESET);
+	npum_event_cancel(n, NPUM_EV_BTRS_WP);
+	npum_event_cancel(n, NPUM_EV_BTRS_D0I3);
+	npum_event_cancel(n, NPUM_EV_BTRS_IP_RESET);
 }
 
-uint32_t npu_btrs_pending(const struct npu *n)
+uint32_t npum_btrs_pending(const struct npum *n)
 {
 	return n->btrs.int_stat & ~n->btrs.local_mask & NPU_BTRS_INTERRUPT_STAT_ALL;
 }
 
-void npu_btrs_raise(struct npu *n, uint32_t bits)
+void npum_btrs_raise(struct npum *n, uint32_t bits)
 {
 	n->btrs.int_stat |= bits;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-void npu_btrs_ufi_error(struct npu *n, uint32_t opcode)
+void npum_btrs_ufi_error(struct npum *n, uint32_t opcode)
 {
 	n->btrs.ufi_err_log = (uint32_t)NPU_FLD_PREP(NPU_BTRS_UFI_ERR_LOG_OPCODE, opcode);
-	npu_btrs_raise(n, NPU_BTRS_INTERRUPT_STAT_UFI_ERR);
+	npum_btrs_raise(n, NPU_BTRS_INTERRUPT_STAT_UFI_ERR);
 }
 
 /* Run the IP reset that a power loss implies, if power just went away. */
-static void btrs_power_changed(struct npu *n, bool was_powered)
+static void btrs_power_changed(struct npum *n, bool was_powered)
 {
-	bool powered = npu_ip_powered(n);
+	bool powered = npum_ip_powered(n);
 
 	if (was_powered == powered)
 		return;
-	npu_trace(n, NPU_TRACE_POWER, "buttress", powered ? "ip-power-on" : "ip-power-off",
+	npum_trace(n, NPUM_TRACE_POWER, "buttress", powered ? "ip-power-on" : "ip-power-off",
 		  n->btrs.current_ratio, n->btrs.d0i3, 0, 0);
 	if (!powered)
-		npu_ip_reset(n);
+		npum_ip_reset(n);
 }
 
 static uint32_t clamp_ratio(uint32_t v, uint32_t lo, uint32_t hi)
@@ -67,10 +67,10 @@ static uint32_t clamp_ratio(uint32_t v, uint32_t lo, uint32_t hi)
 
 /* The punit grants the requested target within the fused range and the
  * request's own min/max; a zero target turns the PLL off (§3.1). */
-static void btrs_workpoint_done(struct npu *n)
+static void btrs_workpoint_done(struct npum *n)
 {
-	struct npu_btrs *b = btrs(n);
-	bool was_powered = npu_ip_powered(n);
+	struct npum_btrs *b = btrs(n);
+	bool was_powered = npum_ip_powered(n);
 	uint32_t target = (uint32_t)NPU_FLD_GET(NPU_BTRS_WP_REQ_PAYLOAD1_TARGET_RATIO, b->wp_payload[1]);
 	uint32_t lo = (uint32_t)NPU_FLD_GET(NPU_BTRS_WP_REQ_PAYLOAD0_MIN_RATIO, b->wp_payload[0]);
 	uint32_t hi = (uint32_t)NPU_FLD_GET(NPU_BTRS_WP_REQ_PAYLOAD0_MAX_RATIO, b->wp_payload[0]);
@@ -90,29 +90,29 @@ static void btrs_workpoint_done(struct npu *n)
 		b->current_config = 0;
 		b->pll_lock = false;
 	}
-	npu_trace(n, NPU_TRACE_POWER, "buttress", "workpoint", b->current_ratio, b->current_config,
+	npum_trace(n, NPUM_TRACE_POWER, "buttress", "workpoint", b->current_ratio, b->current_config,
 		  0, 0);
 	if (old != b->current_ratio)
 		b->int_stat |= NPU_BTRS_INTERRUPT_STAT_FREQ_CHANGE;
 	btrs_power_changed(n, was_powered);
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-void npu_btrs_event(struct npu *n, enum npu_event ev)
+void npum_btrs_event(struct npum *n, enum npum_event ev)
 {
-	struct npu_btrs *b = btrs(n);
+	struct npum_btrs *b = btrs(n);
 
 	switch (ev) {
-	case NPU_EV_BTRS_WP:
+	case NPUM_EV_BTRS_WP:
 		btrs_workpoint_done(n);
 		break;
-	case NPU_EV_BTRS_D0I3:
+	case NPUM_EV_BTRS_D0I3:
 		b->d0i3_inprogress = false;
-		npu_trace(n, NPU_TRACE_POWER, "buttress", "d0i3-done", b->d0i3, 0, 0, 0);
+		npum_trace(n, NPUM_TRACE_POWER, "buttress", "d0i3-done", b->d0i3, 0, 0, 0);
 		break;
-	case NPU_EV_BTRS_IP_RESET:
+	case NPUM_EV_BTRS_IP_RESET:
 		b->ip_reset_trigger = false;
-		npu_trace(n, NPU_TRACE_POWER, "buttress", "ip-reset-done", 0, 0, 0, 0);
+		npum_trace(n, NPUM_TRACE_POWER, "buttress", "ip-reset-done", 0, 0, 0, 0);
 		break;
 	default:
 		break;
@@ -121,207 +121,207 @@ void npu_btrs_event(struct npu *n, enum npu_event ev)
 
 /* ---- Registers ------------------------------------------------------------------ */
 
-static uint64_t rd_zero(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_zero(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return 0;
 }
 
-static uint64_t rd_int_stat(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_int_stat(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->int_stat;
 }
 
 /* Write-1-to-clear. ivpu probes for the "clear with 0" erratum by writing
  * all sources and reading back (§2.1): W1C makes it read 0, no erratum. */
-static void wr_int_stat(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_int_stat(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->int_stat &= ~(uint32_t)v;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-static uint64_t rd_wp_payload(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_wp_payload(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->wp_payload[(r->offset - NPU_BTRS_WP_REQ_PAYLOAD0) / 4];
 }
 
-static void wr_wp_payload(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_wp_payload(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (btrs(n)->wp_send) {
-		npu_guest_error(n, "buttress %s written while a workpoint request is in flight",
+		npum_guest_error(n, "buttress %s written while a workpoint request is in flight",
 				r->name);
 		return;
 	}
 	btrs(n)->wp_payload[(r->offset - NPU_BTRS_WP_REQ_PAYLOAD0) / 4] = (uint32_t)v;
 }
 
-static uint64_t rd_wp_cmd(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_wp_cmd(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->wp_send ? NPU_BTRS_WP_REQ_CMD_SEND : 0;
 }
 
-static void wr_wp_cmd(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_wp_cmd(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (!(v & NPU_BTRS_WP_REQ_CMD_SEND))
 		return;
 	if (btrs(n)->wp_send) {
 		/* ivpu waits for SEND == 0 before a new request (§3.1) */
-		npu_guest_error(n, "workpoint request sent while the previous one is in flight");
+		npum_guest_error(n, "workpoint request sent while the previous one is in flight");
 		return;
 	}
 	btrs(n)->wp_send = true;
-	npu_event_arm(n, NPU_EV_BTRS_WP, npu_now(n) + NPU_DELAY_WP_NS);
+	npum_event_arm(n, NPUM_EV_BTRS_WP, npum_now(n) + NPUM_DELAY_WP_NS);
 }
 
-static uint64_t rd_current_pll(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_current_pll(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->current_ratio;
 }
 
-static uint64_t rd_pll_enable(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_pll_enable(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->pll_enable;
 }
 
-static void wr_pll_enable(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_pll_enable(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->pll_enable = (uint32_t)v;
 }
 
-static uint64_t rd_fmin_fuse(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_fmin_fuse(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return NPU_FLD_PREP(NPU_BTRS_FMIN_FUSE_MIN_RATIO, n->cfg.fuse_min_ratio) |
 	       NPU_FLD_PREP(NPU_BTRS_FMIN_FUSE_PN_RATIO, n->cfg.fuse_pn_ratio);
 }
 
-static uint64_t rd_fmax_fuse(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_fmax_fuse(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return NPU_FLD_PREP(NPU_BTRS_FMAX_FUSE_MAX_RATIO, n->cfg.fuse_max_ratio);
 }
 
 /* Both tiles enabled: VALID with no tile disabled (ivpu's MTL path uses a
  * fixed fuse value of 0 and does not read this). */
-static uint64_t rd_tile_fuse(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_tile_fuse(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return NPU_BTRS_TILE_FUSE_VALID;
 }
 
-static uint64_t rd_local_mask(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_local_mask(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->local_mask;
 }
 
-static void wr_local_mask(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_local_mask(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->local_mask = (uint32_t)v;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-static uint64_t rd_global_mask(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_global_mask(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->global_mask;
 }
 
 /* ivpu's handler masks globally, services the sources, then unmasks "to
- * re-trigger MSI for pending interrupts" (§1.3): npu_irq_update sends a new
+ * re-trigger MSI for pending interrupts" (§1.3): npum_irq_update sends a new
  * MSI when the line rises again on unmask. */
-static void wr_global_mask(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_global_mask(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->global_mask = (uint32_t)v & NPU_BTRS_GLOBAL_INT_MASK_MASKED;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-static uint64_t rd_pll_status(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_pll_status(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->pll_lock ? NPU_BTRS_PLL_STATUS_LOCK : 0;
 }
 
-static uint64_t rd_vpu_status(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_vpu_status(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	uint64_t v = 0;
 
-	if (npu_ip_powered(n)) {
+	if (npum_ip_powered(n)) {
 		v |= NPU_BTRS_VPU_STATUS_READY;
-		if (npu_lrt_idle(n))
+		if (npum_lrt_idle(n))
 			v |= NPU_BTRS_VPU_STATUS_IDLE;
 	}
 	return v;
 }
 
-static uint64_t rd_ip_reset(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_ip_reset(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->ip_reset_trigger ? NPU_BTRS_VPU_IP_RESET_TRIGGER : 0;
 }
 
-static void wr_ip_reset(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_ip_reset(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (!(v & NPU_BTRS_VPU_IP_RESET_TRIGGER))
 		return;
 	if (btrs(n)->ip_reset_trigger) {
-		npu_guest_error(n, "IP reset triggered while the previous one is in progress");
+		npum_guest_error(n, "IP reset triggered while the previous one is in progress");
 		return;
 	}
 	btrs(n)->ip_reset_trigger = true;
-	npu_ip_reset(n);
-	npu_event_arm(n, NPU_EV_BTRS_IP_RESET, npu_now(n) + NPU_DELAY_IP_RESET_NS);
+	npum_ip_reset(n);
+	npum_event_arm(n, NPUM_EV_BTRS_IP_RESET, npum_now(n) + NPUM_DELAY_IP_RESET_NS);
 }
 
-static uint64_t rd_d0i3(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_d0i3(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->d0i3 |
 	       (btrs(n)->d0i3_inprogress ? NPU_BTRS_VPU_D0I3_CONTROL_INPROGRESS : 0);
 }
 
-static void wr_d0i3(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_d0i3(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
-	struct npu_btrs *b = btrs(n);
-	bool was_powered = npu_ip_powered(n);
+	struct npum_btrs *b = btrs(n);
+	bool was_powered = npum_ip_powered(n);
 	uint32_t i3 = (uint32_t)v & NPU_BTRS_VPU_D0I3_CONTROL_I3;
 
 	if (b->d0i3_inprogress) {
-		npu_guest_error(n, "D0i3 control written while a transition is in progress");
+		npum_guest_error(n, "D0i3 control written while a transition is in progress");
 		return;
 	}
 	if (i3 == b->d0i3)
 		return;
 	b->d0i3 = i3;
 	b->d0i3_inprogress = true;
-	npu_event_arm(n, NPU_EV_BTRS_D0I3, npu_now(n) + NPU_DELAY_D0I3_NS);
-	npu_trace(n, NPU_TRACE_POWER, "buttress", i3 ? "d0i3-enter" : "d0i3-exit", 0, 0, 0, 0);
+	npum_event_arm(n, NPUM_EV_BTRS_D0I3, npum_now(n) + NPUM_DELAY_D0I3_NS);
+	npum_trace(n, NPUM_TRACE_POWER, "buttress", i3 ? "d0i3-enter" : "d0i3-exit", 0, 0, 0, 0);
 	btrs_power_changed(n, was_powered);
 }
 
-static uint64_t rd_telemetry(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_telemetry(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->telemetry[(r->offset - NPU_BTRS_VPU_TELEMETRY_OFFSET) / 4];
 }
 
-static void wr_telemetry(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_telemetry(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->telemetry[(r->offset - NPU_BTRS_VPU_TELEMETRY_OFFSET) / 4] = (uint32_t)v;
 }
 
-static uint64_t rd_ats_log(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_ats_log(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return r->offset == NPU_BTRS_ATS_ERR_LOG_0 ? (uint32_t)btrs(n)->ats_err_log
 						  : btrs(n)->ats_err_log >> 32;
 }
 
-static void wr_ats_clear(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_ats_clear(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->ats_err_log = 0;
 }
 
-static uint64_t rd_ufi_log(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_ufi_log(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return btrs(n)->ufi_err_log;
 }
 
-static void wr_ufi_clear(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_ufi_clear(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->ufi_err_log = 0;
 }
 
-static const struct npu_reg btrs_regs[] = {
+static const struct npum_reg btrs_regs[] = {
 	REG_RO(NPU_BTRS_INTERRUPT_TYPE, "INTERRUPT_TYPE", rd_zero),
 	REG_RW(NPU_BTRS_INTERRUPT_STAT, "INTERRUPT_STAT", rd_int_stat, wr_int_stat),
 	REG_RW(NPU_BTRS_WP_REQ_PAYLOAD0, "WP_REQ_PAYLOAD0", rd_wp_payload, wr_wp_payload),
@@ -350,5 +350,5 @@ static const struct npu_reg btrs_regs[] = {
 	REG_WO(NPU_BTRS_UFI_ERR_CLEAR, "UFI_ERR_CLEAR", wr_ufi_clear),
 };
 
-const struct npu_reg_block npu_btrs_block =
+const struct npum_reg_block npum_btrs_block =
 	REG_BLOCK("BUTTRESS", NPU_BAR_REGB, 0, NPU_BAR4_SIZE, false, btrs_regs);

@@ -5,7 +5,7 @@
  * and the NPU MMU between it and host memory.
  *
  * Time: the core retires a fixed number of instructions per virtual
- * microsecond (npu_config.lrt_ipus). It runs lazily: npu_lrt_sync() brings
+ * microsecond (npum_config.lrt_ipus). It runs lazily: npum_lrt_sync() brings
  * it up to the present before any host register access, and a time-slice
  * event keeps it moving while it has work. In WFI it costs nothing: the
  * instruction budget of the idle time is simply skipped. The same calls and
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu_internal.h"
+#include "npum_internal.h"
 #include "rv_core.h"
 
 /* Virtual time one slice covers while the core is busy. */
@@ -26,8 +26,8 @@
 #define LRT_MAX_DEBT_NS      5000000u
 #define LRT_CONSOLE_MAX      200
 
-struct npu_lrt {
-	struct npu *n;
+struct npum_lrt {
+	struct npum *n;
 	struct rv_core *core;
 	bool started;            /* released from reset by LOADING_ADDRESS.DONE */
 	bool in_sync;            /* guards against re-entry through DMA callbacks */
@@ -43,7 +43,7 @@ struct npu_lrt {
 	uint8_t tcm[NPU_LRT_TCM_SIZE];
 };
 
-static struct npu_lrt *lrt(struct npu *n)
+static struct npum_lrt *lrt(struct npum *n)
 {
 	return n->lrt;
 }
@@ -51,7 +51,7 @@ static struct npu_lrt *lrt(struct npu *n)
 /* Virtual time the core has reached; inside a run of the interpreter this
  * includes the instructions retired so far in that run, so mtime, the time
  * CSR and the timer line advance instruction by instruction. */
-static uint64_t lrt_local_ns(const struct npu_lrt *l)
+static uint64_t lrt_local_ns(const struct npum_lrt *l)
 {
 	uint64_t slots = l->slots;
 
@@ -62,7 +62,7 @@ static uint64_t lrt_local_ns(const struct npu_lrt *l)
 
 /* Virtual time at which mtime reaches mtimecmp; UINT64_MAX when that is
  * beyond 64-bit nanoseconds (never). */
-static uint64_t lrt_timer_ns(const struct npu_lrt *l)
+static uint64_t lrt_timer_ns(const struct npum_lrt *l)
 {
 	uint64_t epoch = l->n->cpu.perf_epoch_ns, ns;
 
@@ -74,7 +74,7 @@ static uint64_t lrt_timer_ns(const struct npu_lrt *l)
 
 /* First instruction slot whose local time is at or after ns (rounded up,
  * unlike lrt_slots_at), so that mtime >= mtimecmp holds there. */
-static uint64_t lrt_slot_reaching(const struct npu_lrt *l, uint64_t ns)
+static uint64_t lrt_slot_reaching(const struct npum_lrt *l, uint64_t ns)
 {
 	uint64_t ipus = l->n->cfg.lrt_ipus, d, q;
 
@@ -90,7 +90,7 @@ static uint64_t lrt_slot_reaching(const struct npu_lrt *l, uint64_t ns)
 }
 
 /* Virtual time at which the core reaches slot s (lrt_slots_at(t) >= s). */
-static uint64_t lrt_slot_time(const struct npu_lrt *l, uint64_t s)
+static uint64_t lrt_slot_time(const struct npum_lrt *l, uint64_t s)
 {
 	uint64_t ipus = l->n->cfg.lrt_ipus, q = s / ipus;
 
@@ -99,29 +99,29 @@ static uint64_t lrt_slot_time(const struct npu_lrt *l, uint64_t s)
 	return l->base_ns + q * 1000 + ((s % ipus) * 1000 + ipus - 1) / ipus;
 }
 
-static uint64_t lrt_mtime(const struct npu_lrt *l)
+static uint64_t lrt_mtime(const struct npum_lrt *l)
 {
 	return (lrt_local_ns(l) - l->n->cpu.perf_epoch_ns) * 24 / 625;
 }
 
-static void lrt_react(struct npu_lrt *l);
+static void lrt_react(struct npum_lrt *l);
 
 /* ---- Interrupt lines --------------------------------------------------------- */
 
-static uint32_t lrt_intc_sources(const struct npu *n)
+static uint32_t lrt_intc_sources(const struct npum *n)
 {
 	uint32_t v = 0;
 
 	if (n->to_fw.level)
 		v |= NPU_LRT_IRQ_INBOX;
-	if (npu_doorbell_any_pending(n))
+	if (npum_doorbell_any_pending(n))
 		v |= NPU_LRT_IRQ_DOORBELL;
 	if (n->to_host.level < NPU_LRT_FIFO_DEPTH)
 		v |= NPU_LRT_IRQ_OUTBOX_SPACE;
 	return v;
 }
 
-static void lrt_update_lines(struct npu_lrt *l)
+static void lrt_update_lines(struct npum_lrt *l)
 {
 	uint32_t lines = 0;
 
@@ -134,20 +134,20 @@ static void lrt_update_lines(struct npu_lrt *l)
 
 /* Arms the slice while the core has something to execute, and the timer
  * event for a future mtimecmp while it sleeps. */
-static void lrt_schedule(struct npu_lrt *l)
+static void lrt_schedule(struct npum_lrt *l)
 {
-	struct npu *n = l->n;
+	struct npum *n = l->n;
 	enum rv_state st = rv_core_state(l->core);
 	uint64_t wake;
 	bool runnable = l->started &&
 			(st == RV_STATE_RUNNING || (st == RV_STATE_WFI && rv_core_irq_pending(l->core)));
 
 	if (runnable) {
-		uint64_t now = npu_now(n), local = lrt_local_ns(l);
+		uint64_t now = npum_now(n), local = lrt_local_ns(l);
 
-		npu_event_arm(n, NPU_EV_LRT_SLICE, (local > now ? local : now) + LRT_SLICE_NS);
+		npum_event_arm(n, NPUM_EV_LRT_SLICE, (local > now ? local : now) + LRT_SLICE_NS);
 	} else {
-		npu_event_cancel(n, NPU_EV_LRT_SLICE);
+		npum_event_cancel(n, NPUM_EV_LRT_SLICE);
 	}
 
 	/* Wake at the first instruction slot where mtime >= mtimecmp holds:
@@ -156,14 +156,14 @@ static void lrt_schedule(struct npu_lrt *l)
 	wake = l->started && st == RV_STATE_WFI && lrt_mtime(l) < l->mtimecmp ?
 	       lrt_slot_time(l, lrt_slot_reaching(l, lrt_timer_ns(l))) : UINT64_MAX;
 	if (wake != UINT64_MAX)
-		npu_event_arm(n, NPU_EV_LRT_TIMER, wake);
+		npum_event_arm(n, NPUM_EV_LRT_TIMER, wake);
 	else
-		npu_event_cancel(n, NPU_EV_LRT_TIMER);
+		npum_event_cancel(n, NPUM_EV_LRT_TIMER);
 }
 
-void npu_lrt_irq_update(struct npu *n)
+void npum_lrt_irq_update(struct npum *n)
 {
-	struct npu_lrt *l = lrt(n);
+	struct npum_lrt *l = lrt(n);
 
 	if (!l->started)
 		return;
@@ -176,14 +176,14 @@ void npu_lrt_irq_update(struct npu *n)
 
 /* ---- Execution -------------------------------------------------------------------- */
 
-static void lrt_trace_state(struct npu_lrt *l, const char *what)
+static void lrt_trace_state(struct npum_lrt *l, const char *what)
 {
-	npu_trace(l->n, NPU_TRACE_LRT, "lrt", what, rv_core_pc(l->core),
+	npum_trace(l->n, NPUM_TRACE_LRT, "lrt", what, rv_core_pc(l->core),
 		  rv_core_state(l->core), rv_core_instret(l->core), 0);
 }
 
 /* Slot count at which the core's local time reaches ns. */
-static uint64_t lrt_slots_at(const struct npu_lrt *l, uint64_t ns)
+static uint64_t lrt_slots_at(const struct npum_lrt *l, uint64_t ns)
 {
 	return ns > l->base_ns ? (ns - l->base_ns) * l->n->cfg.lrt_ipus / 1000 : 0;
 }
@@ -191,9 +191,9 @@ static uint64_t lrt_slots_at(const struct npu_lrt *l, uint64_t ns)
 /* Runs the core until it has consumed `target` instruction slots. With
  * stop_when_idle it returns as soon as the core sleeps with nothing
  * pending, instead of skipping the rest of the window. */
-static void lrt_run(struct npu_lrt *l, uint64_t target, bool stop_when_idle)
+static void lrt_run(struct npum_lrt *l, uint64_t target, bool stop_when_idle)
 {
-	struct npu *n = l->n;
+	struct npum *n = l->n;
 
 	while (l->slots < target) {
 		enum rv_state st = rv_core_state(l->core);
@@ -206,7 +206,7 @@ static void lrt_run(struct npu_lrt *l, uint64_t target, bool stop_when_idle)
 		lrt_update_lines(l);
 		if (st == RV_STATE_WFI && !rv_core_irq_pending(l->core)) {
 			/* Sleep until the timer would fire or the window ends;
-			 * other wake-ups arrive through npu_lrt_irq_update. */
+			 * other wake-ups arrive through npum_lrt_irq_update. */
 			uint64_t wake = target;
 
 			if (stop_when_idle)
@@ -234,15 +234,15 @@ static void lrt_run(struct npu_lrt *l, uint64_t target, bool stop_when_idle)
 	}
 }
 
-void npu_lrt_sync(struct npu *n)
+void npum_lrt_sync(struct npum *n)
 {
-	struct npu_lrt *l = lrt(n);
+	struct npum_lrt *l = lrt(n);
 	uint64_t max_debt = (uint64_t)LRT_MAX_DEBT_NS * n->cfg.lrt_ipus / 1000;
 	uint64_t target;
 
 	if (!l->started || l->in_sync)
 		return;
-	target = lrt_slots_at(l, npu_now(n));
+	target = lrt_slots_at(l, npum_now(n));
 	if (target > l->slots + max_debt) {
 		uint64_t drop = target - l->slots - max_debt;
 		enum rv_state st = rv_core_state(l->core);
@@ -267,15 +267,15 @@ void npu_lrt_sync(struct npu *n)
  * (ivpu gives PWR_D0I3_ENTER 5 ms, hw-facts §3.5). The result depends only
  * on the inputs, so runs stay repeatable.
  */
-static void lrt_react(struct npu_lrt *l)
+static void lrt_react(struct npum_lrt *l)
 {
-	struct npu *n = l->n;
+	struct npum *n = l->n;
 
 	if (n->cfg.lrt_lead_ns && !l->in_sync && l->started) {
-		npu_lrt_sync(n);
+		npum_lrt_sync(n);
 		if (rv_core_state(l->core) == RV_STATE_RUNNING || rv_core_irq_pending(l->core)) {
 			l->in_sync = true;
-			lrt_run(l, lrt_slots_at(l, npu_now(n) + n->cfg.lrt_lead_ns), true);
+			lrt_run(l, lrt_slots_at(l, npum_now(n) + n->cfg.lrt_lead_ns), true);
 			l->in_sync = false;
 		}
 	}
@@ -283,14 +283,14 @@ static void lrt_react(struct npu_lrt *l)
 	lrt_schedule(l);
 }
 
-void npu_lrt_event(struct npu *n, enum npu_event ev)
+void npum_lrt_event(struct npum *n, enum npum_event ev)
 {
-	npu_lrt_sync(n);
+	npum_lrt_sync(n);
 }
 
-bool npu_lrt_idle(struct npu *n)
+bool npum_lrt_idle(struct npum *n)
 {
-	struct npu_lrt *l = lrt(n);
+	struct npum_lrt *l = lrt(n);
 	enum rv_state st;
 
 	if (!l->started)
@@ -301,18 +301,18 @@ bool npu_lrt_idle(struct npu *n)
 	return st == RV_STATE_WFI && !rv_core_irq_pending(l->core);
 }
 
-void npu_lrt_start(struct npu *n, uint32_t entry)
+void npum_lrt_start(struct npum *n, uint32_t entry)
 {
-	struct npu_lrt *l = lrt(n);
+	struct npum_lrt *l = lrt(n);
 
 	if (l->started) {
-		npu_guest_error(n, "control core start requested while it is running; "
+		npum_guest_error(n, "control core start requested while it is running; "
 				"an IP reset must come first");
 		return;
 	}
 	rv_core_reset(l->core, entry);
 	l->started = true;
-	l->base_ns = npu_now(n);
+	l->base_ns = npum_now(n);
 	l->slots = 0;
 	lrt_trace_state(l, "start");
 	lrt_update_lines(l);
@@ -321,14 +321,14 @@ void npu_lrt_start(struct npu *n, uint32_t entry)
 
 /* ---- Peripherals (lrt.h) ------------------------------------------------------------ */
 
-static void lrt_console_putc(struct npu_lrt *l, char c)
+static void lrt_console_putc(struct npum_lrt *l, char c)
 {
 	if (c != '\n' && l->console_len < LRT_CONSOLE_MAX) {
 		l->console[l->console_len++] = c;
 		return;
 	}
 	l->console[l->console_len] = '\0';
-	npu_trace_text(l->n, NPU_TRACE_FW_CONSOLE, "console", l->console);
+	npum_trace_text(l->n, NPUM_TRACE_FW_CONSOLE, "console", l->console);
 	if (l->n->host.console)
 		l->n->host.console(l->n->opaque, l->console);
 	l->console_len = 0;
@@ -336,7 +336,7 @@ static void lrt_console_putc(struct npu_lrt *l, char c)
 		l->console[l->console_len++] = c;
 }
 
-static uint32_t fifo_stat(const struct npu_fifo *f)
+static uint32_t fifo_stat(const struct npum_fifo *f)
 {
 	return (uint32_t)NPU_FLD_PREP(NPU_LRT_FIFO_STAT_LEVEL, f->level) |
 	       (f->level == NPU_LRT_FIFO_DEPTH ? NPU_LRT_FIFO_STAT_FULL : 0) |
@@ -344,9 +344,9 @@ static uint32_t fifo_stat(const struct npu_fifo *f)
 	       (f->overflow ? NPU_LRT_FIFO_STAT_OVERFLOW : 0);
 }
 
-static int lrt_periph_read(struct npu_lrt *l, uint32_t off, uint32_t *val)
+static int lrt_periph_read(struct npum_lrt *l, uint32_t off, uint32_t *val)
 {
-	struct npu *n = l->n;
+	struct npum *n = l->n;
 	uint32_t v;
 
 	switch (off) {
@@ -354,7 +354,7 @@ static int lrt_periph_read(struct npu_lrt *l, uint32_t off, uint32_t *val)
 	case NPU_LRT_IPUS:        *val = n->cfg.lrt_ipus; return 0;
 	case NPU_LRT_PCI_DEVICE:  *val = n->cfg.device_id | (uint32_t)n->cfg.revision << 16; return 0;
 	case NPU_LRT_INBOX_DATA:
-		if (!npu_fifo_pop(n, &n->to_fw, &v, "to-fw"))
+		if (!npum_fifo_pop(n, &n->to_fw, &v, "to-fw"))
 			v = NPU_IPC_FIFO_EMPTY_VALUE;
 		*val = v;
 		return 0;
@@ -375,7 +375,7 @@ static int lrt_periph_read(struct npu_lrt *l, uint32_t off, uint32_t *val)
 	case NPU_LRT_MTIMECMP_HI:  *val = (uint32_t)(l->mtimecmp >> 32); return 0;
 	case NPU_LRT_WDT_LOAD:     *val = n->cpu.wdt_load; return 0;
 	case NPU_LRT_WDT_CTRL:     *val = n->cpu.wdt_en ? NPU_LRT_WDT_CTRL_EN : 0; return 0;
-	case NPU_LRT_WDT_COUNT:    *val = npu_wdt_remaining(n); return 0;
+	case NPU_LRT_WDT_COUNT:    *val = npum_wdt_remaining(n); return 0;
 	default:
 		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
 			*val = n->cpu.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4];
@@ -385,17 +385,17 @@ static int lrt_periph_read(struct npu_lrt *l, uint32_t off, uint32_t *val)
 	}
 }
 
-static void lrt_halt(struct npu_lrt *l, uint32_t code)
+static void lrt_halt(struct npum_lrt *l, uint32_t code)
 {
 	l->halt_code = code & NPU_LRT_HALT_CODE;
 	rv_core_halt(l->core, l->halt_code != 0);
-	npu_trace(l->n, NPU_TRACE_LRT, "lrt", "halt", rv_core_pc(l->core), l->halt_code,
+	npum_trace(l->n, NPUM_TRACE_LRT, "lrt", "halt", rv_core_pc(l->core), l->halt_code,
 		  rv_core_instret(l->core), 0);
 }
 
-static int lrt_periph_write(struct npu_lrt *l, uint32_t off, uint32_t v)
+static int lrt_periph_write(struct npum_lrt *l, uint32_t off, uint32_t v)
 {
-	struct npu *n = l->n;
+	struct npum *n = l->n;
 
 	switch (off) {
 	case NPU_LRT_CONSOLE_TX:
@@ -409,8 +409,8 @@ static int lrt_periph_write(struct npu_lrt *l, uint32_t off, uint32_t v)
 			n->to_fw.overflow = false;
 		return 0;
 	case NPU_LRT_OUTBOX_DATA:
-		npu_fifo_push(n, &n->to_host, v, "to-host");
-		npu_irq_update(n);
+		npum_fifo_push(n, &n->to_host, v, "to-host");
+		npum_irq_update(n);
 		return 0;
 	case NPU_LRT_OUTBOX_STAT:
 		if (v & NPU_LRT_FIFO_STAT_OVERFLOW)
@@ -426,10 +426,10 @@ static int lrt_periph_write(struct npu_lrt *l, uint32_t off, uint32_t v)
 		l->mtimecmp = (l->mtimecmp & UINT32_MAX) | (uint64_t)v << 32;
 		return 0;
 	case NPU_LRT_WDT_LOAD:
-		npu_wdt_reload(n, v);
+		npum_wdt_reload(n, v);
 		return 0;
 	case NPU_LRT_WDT_CTRL:
-		npu_wdt_enable(n, v & NPU_LRT_WDT_CTRL_EN);
+		npum_wdt_enable(n, v & NPU_LRT_WDT_CTRL_EN);
 		return 0;
 	default:
 		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
@@ -455,7 +455,7 @@ static bool in_tcm(uint32_t addr, unsigned size)
 
 static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *val)
 {
-	struct npu_lrt *l = opaque;
+	struct npum_lrt *l = opaque;
 	uint8_t buf[4] = { 0 };
 
 	if (in_tcm(addr, size)) {
@@ -465,11 +465,11 @@ static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *va
 			lrt_update_lines(l);
 			return 0;
 		}
-		npu_guest_error(l->n, "firmware read of undefined LRT register 0x%08x (size %u)",
+		npum_guest_error(l->n, "firmware read of undefined LRT register 0x%08x (size %u)",
 				addr, size);
 		return -1;
-	} else if (npu_mmu_read(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NPU_MMU_ACC_READ,
-				NULL) != NPU_MMU_OK) {
+	} else if (npum_mmu_read(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NPUM_MMU_ACC_READ,
+				NULL) != NPUM_MMU_OK) {
 		return -1;
 	}
 	*val = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 | (uint32_t)buf[2] << 16 |
@@ -479,7 +479,7 @@ static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *va
 
 static int lrt_bus_store(void *opaque, uint32_t addr, unsigned size, uint32_t val)
 {
-	struct npu_lrt *l = opaque;
+	struct npum_lrt *l = opaque;
 	uint8_t buf[4] = { (uint8_t)val, (uint8_t)(val >> 8), (uint8_t)(val >> 16),
 			   (uint8_t)(val >> 24) };
 
@@ -492,16 +492,16 @@ static int lrt_bus_store(void *opaque, uint32_t addr, unsigned size, uint32_t va
 			lrt_update_lines(l);
 			return 0;
 		}
-		npu_guest_error(l->n, "firmware write of 0x%x to undefined LRT register 0x%08x "
+		npum_guest_error(l->n, "firmware write of 0x%x to undefined LRT register 0x%08x "
 				"(size %u)", val, addr, size);
 		return -1;
 	}
-	return npu_mmu_write(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NULL) == NPU_MMU_OK ? 0 : -1;
+	return npum_mmu_write(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NULL) == NPUM_MMU_OK ? 0 : -1;
 }
 
 static int lrt_bus_fetch_page(void *opaque, uint32_t page, uint8_t buf[4096])
 {
-	struct npu_lrt *l = opaque;
+	struct npum_lrt *l = opaque;
 
 	if (in_tcm(page, 4096)) {
 		memcpy(buf, &l->tcm[page - NPU_LRT_TCM_BASE], 4096);
@@ -509,8 +509,8 @@ static int lrt_bus_fetch_page(void *opaque, uint32_t page, uint8_t buf[4096])
 	}
 	if (page >= NPU_LRT_PERIPH_BASE && page - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE)
 		return -1;
-	return npu_mmu_read(l->n, NPU_MMU_SID_LRT, 0, page, buf, 4096, NPU_MMU_ACC_INSTR,
-			    NULL) == NPU_MMU_OK ? 0 : -1;
+	return npum_mmu_read(l->n, NPU_MMU_SID_LRT, 0, page, buf, 4096, NPUM_MMU_ACC_INSTR,
+			    NULL) == NPUM_MMU_OK ? 0 : -1;
 }
 
 static uint64_t lrt_bus_time(void *opaque)
@@ -520,17 +520,17 @@ static uint64_t lrt_bus_time(void *opaque)
 
 static void lrt_trap_hook(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval)
 {
-	struct npu_lrt *l = opaque;
+	struct npum_lrt *l = opaque;
 
 	l->n->stats.lrt_traps++;
-	npu_trace(l->n, NPU_TRACE_LRT, "lrt", "trap", epc, cause, rv_core_instret(l->core), tval);
+	npum_trace(l->n, NPUM_TRACE_LRT, "lrt", "trap", epc, cause, rv_core_instret(l->core), tval);
 }
 
 /* ---- Debug-support unit view (encoding: regs_ip.h NPU_DSU_*) ------------------ */
 
-uint32_t npu_lrt_dsu_read(struct npu *n, uint32_t offset)
+uint32_t npum_lrt_dsu_read(struct npum *n, uint32_t offset)
 {
-	struct npu_lrt *l = lrt(n);
+	struct npum_lrt *l = lrt(n);
 	struct rv_trap_info t = rv_core_last_trap(l->core);
 	uint32_t state, v;
 
@@ -563,9 +563,9 @@ uint32_t npu_lrt_dsu_read(struct npu *n, uint32_t offset)
 
 /* ---- Life cycle ------------------------------------------------------------------- */
 
-int npu_lrt_init(struct npu *n)
+int npum_lrt_init(struct npum *n)
 {
-	struct npu_lrt *l = calloc(1, sizeof(*l));
+	struct npum_lrt *l = calloc(1, sizeof(*l));
 	struct rv_bus bus = {
 		.load = lrt_bus_load,
 		.store = lrt_bus_store,
@@ -587,7 +587,7 @@ int npu_lrt_init(struct npu *n)
 	return 0;
 }
 
-void npu_lrt_fini(struct npu *n)
+void npum_lrt_fini(struct npum *n)
 {
 	if (!n->lrt)
 		return;
@@ -597,9 +597,9 @@ void npu_lrt_fini(struct npu *n)
 }
 
 /* IP reset: the core goes back into reset and its private state is lost. */
-void npu_lrt_reset(struct npu *n)
+void npum_lrt_reset(struct npum *n)
 {
-	struct npu_lrt *l = lrt(n);
+	struct npum_lrt *l = lrt(n);
 
 	if (l->started)
 		lrt_trace_state(l, "reset");
@@ -613,6 +613,6 @@ void npu_lrt_reset(struct npu *n)
 	l->console_len = 0;
 	l->slots = 0;
 	memset(l->tcm, 0, sizeof(l->tcm));
-	npu_event_cancel(n, NPU_EV_LRT_SLICE);
-	npu_event_cancel(n, NPU_EV_LRT_TIMER);
+	npum_event_cancel(n, NPUM_EV_LRT_SLICE);
+	npum_event_cancel(n, NPUM_EV_LRT_TIMER);
 }

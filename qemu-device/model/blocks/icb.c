@@ -12,14 +12,14 @@
  * and an MSI is sent on each rising edge: in particular when the host
  * unmasks globally while a source is still pending (§1.3).
  */
-#include "npu_internal.h"
+#include "npum_internal.h"
 
-void npu_icb_reset(struct npu *n)
+void npum_icb_reset(struct npum *n)
 {
-	n->icb = (struct npu_icb){ 0 };
+	n->icb = (struct npum_icb){ 0 };
 }
 
-static uint32_t icb_status0(const struct npu *n)
+static uint32_t icb_status0(const struct npum *n)
 {
 	uint32_t v = n->icb.status[0] & ~NPU_ICB_0_HOST_IPC_FIFO;
 
@@ -28,64 +28,64 @@ static uint32_t icb_status0(const struct npu *n)
 	return v;
 }
 
-void npu_icb_raise(struct npu *n, unsigned word, uint32_t bits)
+void npum_icb_raise(struct npum *n, unsigned word, uint32_t bits)
 {
 	n->icb.status[word & 1] |= bits;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-void npu_irq_update(struct npu *n)
+void npum_irq_update(struct npum *n)
 {
 	uint64_t icb = ((uint64_t)(n->icb.status[1] & n->icb.enable[1]) << 32) |
 		       (icb_status0(n) & n->icb.enable[0]);
-	uint32_t btrs = npu_btrs_pending(n);
+	uint32_t btrs = npum_btrs_pending(n);
 	bool masked = n->btrs.global_mask & NPU_BTRS_GLOBAL_INT_MASK_MASKED;
 	bool line = !masked && (icb || btrs);
 
 	if (line == n->icb.line)
 		return;
 	n->icb.line = line;
-	npu_trace(n, NPU_TRACE_IRQ, "icb", line ? "assert" : "deassert", icb, btrs, masked, line);
+	npum_trace(n, NPUM_TRACE_IRQ, "icb", line ? "assert" : "deassert", icb, btrs, masked, line);
 	if (line && n->bus_master) {
 		/* MSI is a posted memory write: without bus mastering the
 		 * function cannot send it. */
 		n->stats.msis++;
-		npu_trace(n, NPU_TRACE_MSI, "icb", "msi", n->stats.msis, 0, 0, 0);
+		npum_trace(n, NPUM_TRACE_MSI, "icb", "msi", n->stats.msis, 0, 0, 0);
 		n->host.msi_notify(n->opaque);
 	}
 }
 
-static uint64_t rd_status(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_status(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return r->offset == NPU_HOST_SS_ICB_STATUS_0 ? icb_status0(n) : n->icb.status[1];
 }
 
-static void wr_clear(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_clear(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	unsigned word = r->offset == NPU_HOST_SS_ICB_CLEAR_0 ? 0 : 1;
 
 	n->icb.status[word] &= ~(uint32_t)v;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-static uint64_t rd_enable(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_enable(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->icb.enable[r->offset == NPU_HOST_SS_ICB_ENABLE_0 ? 0 : 1];
 }
 
-static void wr_enable(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_enable(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	unsigned word = r->offset == NPU_HOST_SS_ICB_ENABLE_0 ? 0 : 1;
 	uint32_t defined = word ? NPU_ICB_1_DEFINED : NPU_ICB_0_DEFINED;
 
 	if (v & ~(uint64_t)defined)
-		npu_guest_error(n, "%s: bits 0x%llx have no interrupt source", r->name,
+		npum_guest_error(n, "%s: bits 0x%llx have no interrupt source", r->name,
 				(unsigned long long)(v & ~(uint64_t)defined));
 	n->icb.enable[word] = (uint32_t)v & defined;
-	npu_irq_update(n);
+	npum_irq_update(n);
 }
 
-static const struct npu_reg icb_regs[] = {
+static const struct npum_reg icb_regs[] = {
 	REG_RO(NPU_HOST_SS_ICB_STATUS_0, "ICB_STATUS_0", rd_status),
 	REG_RO(NPU_HOST_SS_ICB_STATUS_1, "ICB_STATUS_1", rd_status),
 	REG_WO(NPU_HOST_SS_ICB_CLEAR_0, "ICB_CLEAR_0", wr_clear),
@@ -94,5 +94,5 @@ static const struct npu_reg icb_regs[] = {
 	REG_RW(NPU_HOST_SS_ICB_ENABLE_1, "ICB_ENABLE_1", rd_enable, wr_enable),
 };
 
-const struct npu_reg_block npu_icb_block =
+const struct npum_reg_block npum_icb_block =
 	REG_BLOCK("ICB", NPU_BAR_REGV, 0x00010000, 0x1000, true, icb_regs);

@@ -5,22 +5,22 @@
  * running perf counter), the debug-support unit registers and the 256
  * doorbells. hw-facts §2.4, §3.3, §5.5.
  */
-#include "npu_internal.h"
+#include "npum_internal.h"
 
-void npu_cpuss_reset(struct npu *n)
+void npum_cpuss_reset(struct npum *n)
 {
-	n->cpu = (struct npu_cpuss){ 0 };
-	n->cpu.perf_epoch_ns = npu_now(n);
+	n->cpu = (struct npum_cpuss){ 0 };
+	n->cpu.perf_epoch_ns = npum_now(n);
 	n->cpu.wdt_load = NPU_TIM_WATCHDOG_RESET_VALUE;
-	npu_event_cancel(n, NPU_EV_WDT);
+	npum_event_cancel(n, NPUM_EV_WDT);
 }
 
 /* ---- Perf counter: 38.4 MHz of virtual time since the last IP reset ----------- */
 
-uint64_t npu_perf_counter(struct npu *n)
+uint64_t npum_perf_counter(struct npum *n)
 {
 	/* 38.4 MHz = 24 ticks per 625 ns */
-	return (npu_now(n) - n->cpu.perf_epoch_ns) * 24 / 625;
+	return (npum_now(n) - n->cpu.perf_epoch_ns) * 24 / 625;
 }
 
 static uint64_t ticks_to_ns(uint64_t ticks)
@@ -30,60 +30,60 @@ static uint64_t ticks_to_ns(uint64_t ticks)
 
 /* ---- Watchdog ----------------------------------------------------------------- */
 
-static void wdt_rearm(struct npu *n)
+static void wdt_rearm(struct npum *n)
 {
-	struct npu_cpuss *c = &n->cpu;
+	struct npum_cpuss *c = &n->cpu;
 
 	if (c->wdt_en && !c->wdt_expired)
-		npu_event_arm(n, NPU_EV_WDT, c->wdt_start_ns + ticks_to_ns(c->wdt_load));
+		npum_event_arm(n, NPUM_EV_WDT, c->wdt_start_ns + ticks_to_ns(c->wdt_load));
 	else
-		npu_event_cancel(n, NPU_EV_WDT);
+		npum_event_cancel(n, NPUM_EV_WDT);
 }
 
-void npu_wdt_reload(struct npu *n, uint32_t ticks)
+void npum_wdt_reload(struct npum *n, uint32_t ticks)
 {
 	n->cpu.wdt_load = ticks;
-	n->cpu.wdt_start_ns = npu_now(n);
+	n->cpu.wdt_start_ns = npum_now(n);
 	n->cpu.wdt_expired = false;
 	wdt_rearm(n);
 }
 
-void npu_wdt_enable(struct npu *n, bool en)
+void npum_wdt_enable(struct npum *n, bool en)
 {
 	if (en && !n->cpu.wdt_en)
-		n->cpu.wdt_start_ns = npu_now(n);
+		n->cpu.wdt_start_ns = npum_now(n);
 	n->cpu.wdt_en = en;
 	wdt_rearm(n);
 }
 
-uint32_t npu_wdt_remaining(struct npu *n)
+uint32_t npum_wdt_remaining(struct npum *n)
 {
-	const struct npu_cpuss *c = &n->cpu;
+	const struct npum_cpuss *c = &n->cpu;
 	uint64_t elapsed;
 
 	if (c->wdt_expired)
 		return 0;
 	if (!c->wdt_en)
 		return c->wdt_load;
-	elapsed = (npu_now(n) - c->wdt_start_ns) * 24 / 625;
+	elapsed = (npum_now(n) - c->wdt_start_ns) * 24 / 625;
 	return elapsed >= c->wdt_load ? 0 : (uint32_t)(c->wdt_load - elapsed);
 }
 
 /* The watchdog fires as the "MSS" watchdog, which the boot parameters route
  * to ICB CPU_INT_REDIRECT_0 (hw-facts §4.4 watchdog_irq_mss = 32). */
-void npu_cpuss_event(struct npu *n, enum npu_event ev)
+void npum_cpuss_event(struct npum *n, enum npum_event ev)
 {
 	n->cpu.wdt_expired = true;
-	npu_trace(n, NPU_TRACE_LRT, "cpuss", "watchdog-expired", 0, n->cpu.wdt_load, 0, 0);
-	npu_icb_raise(n, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
+	npum_trace(n, NPUM_TRACE_LRT, "cpuss", "watchdog-expired", 0, n->cpu.wdt_load, 0, 0);
+	npum_icb_raise(n, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 }
 
 /* Every write to a watchdog register must directly follow the unlock key
  * written to TIM_SAFE (§2.4, ivpu wdt_disable_37xx). */
-static bool tim_safe_consume(struct npu *n, const struct npu_reg *r, uint64_t v)
+static bool tim_safe_consume(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
 	if (!n->cpu.tim_safe_unlocked) {
-		npu_guest_error(n, "write of 0x%llx to %s without the TIM_SAFE unlock key; ignored",
+		npum_guest_error(n, "write of 0x%llx to %s without the TIM_SAFE unlock key; ignored",
 				(unsigned long long)v, r->name);
 		return false;
 	}
@@ -91,42 +91,42 @@ static bool tim_safe_consume(struct npu *n, const struct npu_reg *r, uint64_t v)
 	return true;
 }
 
-static uint64_t rd_watchdog(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_watchdog(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	return npu_wdt_remaining(n);
+	return npum_wdt_remaining(n);
 }
 
-static void wr_watchdog(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_watchdog(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (tim_safe_consume(n, r, v))
-		npu_wdt_reload(n, (uint32_t)v);
+		npum_wdt_reload(n, (uint32_t)v);
 }
 
-static uint64_t rd_wdog_en(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_wdog_en(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->cpu.wdt_en;
 }
 
-static void wr_wdog_en(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_wdog_en(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (tim_safe_consume(n, r, v))
-		npu_wdt_enable(n, v & 1);
+		npum_wdt_enable(n, v & 1);
 }
 
-static uint64_t rd_tim_safe(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_tim_safe(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->cpu.tim_safe_unlocked;
 }
 
-static void wr_tim_safe(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_tim_safe(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	n->cpu.tim_safe_unlocked = v == NPU_TIM_SAFE_ENABLE_KEY;
 	if (!n->cpu.tim_safe_unlocked)
-		npu_guest_error(n, "TIM_SAFE written with 0x%llx, not the unlock key",
+		npum_guest_error(n, "TIM_SAFE written with 0x%llx, not the unlock key",
 				(unsigned long long)v);
 }
 
-static uint64_t rd_gen_config(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_gen_config(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->cpu.tim_gen_config;
 }
@@ -134,7 +134,7 @@ static uint64_t rd_gen_config(struct npu *n, const struct npu_reg *r, unsigned i
 /* ivpu clears WDOG_TO_INT_CLR with a read-modify-write after disabling the
  * watchdog (§2.4); the model treats a write with the bit at 0 as clearing
  * the expired condition (docs/deviations.md). */
-static void wr_gen_config(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_gen_config(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	n->cpu.tim_gen_config = (uint32_t)v;
 	if (!(v & NPU_TIM_GEN_CONFIG_WDOG_TO_INT_CLR))
@@ -142,22 +142,22 @@ static void wr_gen_config(struct npu *n, const struct npu_reg *r, unsigned idx, 
 	wdt_rearm(n);
 }
 
-static void wr_ipc_fifo(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_ipc_fifo(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
-	if (!npu_fifo_push(n, &n->to_fw, (uint32_t)v, "to-fw"))
-		npu_guest_error(n, "host->firmware IPC FIFO full (%u entries); 0x%llx dropped",
+	if (!npum_fifo_push(n, &n->to_fw, (uint32_t)v, "to-fw"))
+		npum_guest_error(n, "host->firmware IPC FIFO full (%u entries); 0x%llx dropped",
 				NPU_LRT_FIFO_DEPTH, (unsigned long long)v);
-	npu_lrt_irq_update(n);
+	npum_lrt_irq_update(n);
 }
 
-static uint64_t rd_perf_cnt(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_perf_cnt(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	return npu_perf_counter(n);
+	return npum_perf_counter(n);
 }
 
 /* ---- Start vector --------------------------------------------------------- */
 
-static uint64_t rd_leon_rt_vec(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_leon_rt_vec(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return n->cpu.leon_rt_vec;
 }
@@ -165,7 +165,7 @@ static uint64_t rd_leon_rt_vec(struct npu *n, const struct npu_reg *r, unsigned 
 /* ivpu writes 0x1, 0x3, 0x1 (§3.3): run, then a RESUME pulse; the core
  * actually starts on LOADING_ADDRESS_LO.DONE (hostss.c). The reset vector
  * field is latched but the model starts at the loading address. */
-static void wr_leon_rt_vec(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_leon_rt_vec(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	uint32_t old = n->cpu.leon_rt_vec;
 
@@ -176,13 +176,13 @@ static void wr_leon_rt_vec(struct npu *n, const struct npu_reg *r, unsigned idx,
 		n->cpu.resume_pulsed = true;
 }
 
-static uint64_t rd_msscpu(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_msscpu(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return r->offset == NPU_CPU_SS_MSSCPU_CPR_CLK_SET ? n->cpu.msscpu_clk_set
 							  : n->cpu.msscpu_rst_clr;
 }
 
-static void wr_msscpu(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_msscpu(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (r->offset == NPU_CPU_SS_MSSCPU_CPR_CLK_SET)
 		n->cpu.msscpu_clk_set = (uint32_t)v;
@@ -192,14 +192,14 @@ static void wr_msscpu(struct npu *n, const struct npu_reg *r, unsigned idx, uint
 
 /* ---- Debug-support unit: read-only window on the core (encoding in regs_ip.h) */
 
-static uint64_t rd_dsu(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_dsu(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	return npu_lrt_dsu_read(n, r->offset);
+	return npum_lrt_dsu_read(n, r->offset);
 }
 
 /* ---- Doorbells --------------------------------------------------------------- */
 
-bool npu_doorbell_any_pending(const struct npu *n)
+bool npum_doorbell_any_pending(const struct npum *n)
 {
 	for (unsigned w = 0; w < NPU_DOORBELL_COUNT / 32; w++)
 		if (n->cpu.db_pending[w])
@@ -207,23 +207,23 @@ bool npu_doorbell_any_pending(const struct npu *n)
 	return false;
 }
 
-static uint64_t rd_doorbell(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_doorbell(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	return (n->cpu.db_pending[idx / 32] >> (idx % 32)) & 1;
 }
 
 /* Ring by writing SET (bit 0): the pending bit is what the firmware sees
  * (§5.5 step 4). Writing 0 has no effect. */
-static void wr_doorbell(struct npu *n, const struct npu_reg *r, unsigned idx, uint64_t v)
+static void wr_doorbell(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	if (!(v & NPU_DOORBELL_SET))
 		return;
 	n->cpu.db_pending[idx / 32] |= 1u << (idx % 32);
-	npu_trace(n, NPU_TRACE_DOORBELL, "doorbell", "ring", idx, 0, 0, 0);
-	npu_lrt_irq_update(n);
+	npum_trace(n, NPUM_TRACE_DOORBELL, "doorbell", "ring", idx, 0, 0, 0);
+	npum_lrt_irq_update(n);
 }
 
-static const struct npu_reg cpuss_regs[] = {
+static const struct npum_reg cpuss_regs[] = {
 	REG_RW(NPU_CPU_SS_MSSCPU_CPR_CLK_SET, "MSSCPU_CPR_CLK_SET", rd_msscpu, wr_msscpu),
 	REG_RW(NPU_CPU_SS_MSSCPU_CPR_RST_CLR, "MSSCPU_CPR_RST_CLR", rd_msscpu, wr_msscpu),
 	REG_RW(NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, "MSSCPU_CPR_LEON_RT_VEC", rd_leon_rt_vec,
@@ -233,25 +233,25 @@ static const struct npu_reg cpuss_regs[] = {
 	REG_RW(NPU_CPU_SS_TIM_SAFE, "TIM_SAFE", rd_tim_safe, wr_tim_safe),
 	REG_WO(NPU_CPU_SS_TIM_IPC_FIFO, "TIM_IPC_FIFO", wr_ipc_fifo),
 	REG_RW(NPU_CPU_SS_TIM_GEN_CONFIG, "TIM_GEN_CONFIG", rd_gen_config, wr_gen_config),
-	{ NPU_CPU_SS_TIM_PERF_FREE_CNT, 8, NPU_REG_RO, 1, 0, "TIM_PERF_FREE_CNT", rd_perf_cnt, NULL },
+	{ NPU_CPU_SS_TIM_PERF_FREE_CNT, 8, NPUM_REG_RO, 1, 0, "TIM_PERF_FREE_CNT", rd_perf_cnt, NULL },
 };
 
-static const struct npu_reg dsu_regs[] = {
+static const struct npum_reg dsu_regs[] = {
 	REG_RO(NPU_CPU_SS_DSU_LEON_RT_DSU_CTRL, "DSU_CTRL", rd_dsu),
 	REG_RO(NPU_CPU_SS_DSU_LEON_RT_PC_REG, "DSU_PC", rd_dsu),
 	REG_RO(NPU_CPU_SS_DSU_LEON_RT_NPC_REG, "DSU_NPC", rd_dsu),
 	REG_RO(NPU_CPU_SS_DSU_LEON_RT_DSU_TRAP_REG, "DSU_TRAP", rd_dsu),
 };
 
-static const struct npu_reg doorbell_regs[] = {
+static const struct npum_reg doorbell_regs[] = {
 	{ NPU_CPU_SS_DOORBELL_0, 4, 0, NPU_DOORBELL_COUNT, NPU_CPU_SS_DOORBELL_STRIDE, "DOORBELL",
 	  rd_doorbell, wr_doorbell },
 };
 
-const struct npu_reg_block npu_cpuss_block =
+const struct npum_reg_block npum_cpuss_block =
 	REG_BLOCK("CPU_SS", NPU_BAR_REGV, 0x06010000, 0x1A000, true, cpuss_regs);
-const struct npu_reg_block npu_dsu_block =
+const struct npum_reg_block npum_dsu_block =
 	REG_BLOCK("CPU_SS_DSU", NPU_BAR_REGV, 0x04000000, 0x401000, true, dsu_regs);
-const struct npu_reg_block npu_doorbell_block =
+const struct npum_reg_block npum_doorbell_block =
 	REG_BLOCK("CPU_SS_DOORBELL", NPU_BAR_REGV, NPU_CPU_SS_DOORBELL_0,
 		  NPU_DOORBELL_COUNT * NPU_CPU_SS_DOORBELL_STRIDE, true, doorbell_regs);

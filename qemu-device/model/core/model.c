@@ -8,24 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu_internal.h"
+#include "npum_internal.h"
 
 /* Sorted by (bar, base): the dispatcher walks this list. */
-static const struct npu_reg_block *const npu_blocks[] = {
-	&npu_hostss_block,    /* BAR0 0x00000000 */
-	&npu_icb_block,       /* BAR0 0x00010000 */
-	&npu_ipc_block,       /* BAR0 0x00020000 */
-	&npu_aon_block,       /* BAR0 0x00030000 */
-	&npu_hostss_hi_block, /* BAR0 0x00041000 */
-	&npu_mmu_block,       /* BAR0 0x00200000 */
-	&npu_hostif_block,    /* BAR0 0x00360000 */
-	&npu_dsu_block,       /* BAR0 0x04000000 */
-	&npu_cpuss_block,     /* BAR0 0x06010000 */
-	&npu_doorbell_block,  /* BAR0 0x06300000 */
-	&npu_btrs_block,      /* BAR4 0x0 */
+static const struct npum_reg_block *const npum_blocks[] = {
+	&npum_hostss_block,    /* BAR0 0x00000000 */
+	&npum_icb_block,       /* BAR0 0x00010000 */
+	&npum_ipc_block,       /* BAR0 0x00020000 */
+	&npum_aon_block,       /* BAR0 0x00030000 */
+	&npum_hostss_hi_block, /* BAR0 0x00041000 */
+	&npum_mmu_block,       /* BAR0 0x00200000 */
+	&npum_hostif_block,    /* BAR0 0x00360000 */
+	&npum_dsu_block,       /* BAR0 0x04000000 */
+	&npum_cpuss_block,     /* BAR0 0x06010000 */
+	&npum_doorbell_block,  /* BAR0 0x06300000 */
+	&npum_btrs_block,      /* BAR4 0x0 */
 };
 
-void npu_config_default(struct npu_config *cfg)
+void npum_config_default(struct npum_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->device_id = NPU_PCI_DEVICE_MTL;
@@ -39,10 +39,10 @@ void npu_config_default(struct npu_config *cfg)
 	cfg->fuse_max_ratio = 35;
 }
 
-struct npu *npu_create(const struct npu_config *cfg, const struct npu_host_ops *ops,
+struct npum *npum_create(const struct npum_config *cfg, const struct npum_host_ops *ops,
 		       void *opaque, const char **err)
 {
-	struct npu *n;
+	struct npum *n;
 
 	if (cfg->device_id != NPU_PCI_DEVICE_MTL && cfg->device_id != NPU_PCI_DEVICE_ARL) {
 		*err = "device-id must be 0x7D1D (Meteor Lake) or 0xAD1D (Arrow Lake)";
@@ -75,68 +75,68 @@ struct npu *npu_create(const struct npu_config *cfg, const struct npu_host_ops *
 	n->host = *ops;
 	n->opaque = opaque;
 	n->armed_deadline = UINT64_MAX;
-	if (npu_mmu_init(n) || npu_lrt_init(n)) {
-		npu_destroy(n);
+	if (npum_mmu_init(n) || npum_lrt_init(n)) {
+		npum_destroy(n);
 		*err = "out of memory";
 		return NULL;
 	}
-	npu_reset(n);
+	npum_reset(n);
 	return n;
 }
 
-void npu_destroy(struct npu *n)
+void npum_destroy(struct npum *n)
 {
 	if (!n)
 		return;
 	if (n->armed_deadline != UINT64_MAX)
 		n->host.timer_mod(n->opaque, UINT64_MAX);
-	npu_lrt_fini(n);
-	npu_mmu_fini(n);
+	npum_lrt_fini(n);
+	npum_mmu_fini(n);
 	free(n);
 }
 
-void npu_reset(struct npu *n)
+void npum_reset(struct npum *n)
 {
-	for (unsigned i = 0; i < NPU_EV_COUNT; i++)
+	for (unsigned i = 0; i < NPUM_EV_COUNT; i++)
 		n->event_deadline[i] = UINT64_MAX;
-	npu_btrs_reset(n);
-	npu_ip_reset(n);
+	npum_btrs_reset(n);
+	npum_ip_reset(n);
 	n->stats.ip_resets = 0;
 }
 
-void npu_ip_reset(struct npu *n)
+void npum_ip_reset(struct npum *n)
 {
-	npu_event_cancel(n, NPU_EV_PWR_ISLAND);
-	npu_hostss_reset(n);
-	npu_icb_reset(n);
-	npu_fifo_reset(&n->to_fw);
-	npu_fifo_reset(&n->to_host);
-	npu_cpuss_reset(n);
-	npu_mmu_reset(n);
-	npu_lrt_reset(n);
+	npum_event_cancel(n, NPUM_EV_PWR_ISLAND);
+	npum_hostss_reset(n);
+	npum_icb_reset(n);
+	npum_fifo_reset(&n->to_fw);
+	npum_fifo_reset(&n->to_host);
+	npum_cpuss_reset(n);
+	npum_mmu_reset(n);
+	npum_lrt_reset(n);
 	n->stats.ip_resets++;
-	npu_trace(n, NPU_TRACE_POWER, "npu", "ip-reset", n->stats.ip_resets, 0, 0, 0);
-	npu_irq_update(n);
+	npum_trace(n, NPUM_TRACE_POWER, "npu", "ip-reset", n->stats.ip_resets, 0, 0, 0);
+	npum_irq_update(n);
 }
 
-bool npu_ip_powered(const struct npu *n)
+bool npum_ip_powered(const struct npum *n)
 {
 	return n->btrs.current_ratio != 0 && !(n->btrs.d0i3 & NPU_BTRS_VPU_D0I3_CONTROL_I3);
 }
 
-const struct npu_stats *npu_get_stats(const struct npu *n)
+const struct npum_stats *npum_get_stats(const struct npum *n)
 {
 	return &n->stats;
 }
 
 /* ---- Services -------------------------------------------------------------- */
 
-uint64_t npu_now(struct npu *n)
+uint64_t npum_now(struct npum *n)
 {
 	return n->host.clock_ns(n->opaque);
 }
 
-void npu_guest_error(struct npu *n, const char *fmt, ...)
+void npum_guest_error(struct npum *n, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -148,18 +148,18 @@ void npu_guest_error(struct npu *n, const char *fmt, ...)
 	n->host.guest_error(n->opaque, msg);
 }
 
-void npu_trace(struct npu *n, enum npu_trace_kind kind, const char *block, const char *name,
+void npum_trace(struct npum *n, enum npum_trace_kind kind, const char *block, const char *name,
 	       uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
-	struct npu_trace ev = { kind, block, name, a, b, c, d, NULL };
+	struct npum_trace ev = { kind, block, name, a, b, c, d, NULL };
 
 	if (n->host.trace)
 		n->host.trace(n->opaque, &ev);
 }
 
-void npu_trace_text(struct npu *n, enum npu_trace_kind kind, const char *name, const char *text)
+void npum_trace_text(struct npum *n, enum npum_trace_kind kind, const char *name, const char *text)
 {
-	struct npu_trace ev = { kind, NULL, name, 0, 0, 0, 0, text };
+	struct npum_trace ev = { kind, NULL, name, 0, 0, 0, 0, text };
 
 	if (n->host.trace)
 		n->host.trace(n->opaque, &ev);
@@ -167,51 +167,51 @@ void npu_trace_text(struct npu *n, enum npu_trace_kind kind, const char *name, c
 
 /* UFI opcodes the model logs; the silicon encoding is not public
  * (docs/deviations.md). */
-#define NPU_UFI_OPCODE_READ  0x1
-#define NPU_UFI_OPCODE_WRITE 0x2
+#define NPUM_UFI_OPCODE_READ  0x1
+#define NPUM_UFI_OPCODE_WRITE 0x2
 
-static int npu_dma_failed(struct npu *n, const char *what, uint64_t addr, uint64_t len,
+static int npum_dma_failed(struct npum *n, const char *what, uint64_t addr, uint64_t len,
 			  uint32_t opcode)
 {
 	n->stats.dma_errors++;
 	if (!n->bus_master)
-		npu_guest_error(n, "DMA %s of %llu bytes at 0x%llx while bus mastering is disabled",
+		npum_guest_error(n, "DMA %s of %llu bytes at 0x%llx while bus mastering is disabled",
 				what, (unsigned long long)len, (unsigned long long)addr);
 	else
-		npu_guest_error(n, "DMA %s of %llu bytes at 0x%llx failed (no memory there)",
+		npum_guest_error(n, "DMA %s of %llu bytes at 0x%llx failed (no memory there)",
 				what, (unsigned long long)len, (unsigned long long)addr);
-	npu_btrs_ufi_error(n, opcode);
+	npum_btrs_ufi_error(n, opcode);
 	return -1;
 }
 
-int npu_dma_read(struct npu *n, uint64_t addr, void *buf, uint64_t len)
+int npum_dma_read(struct npum *n, uint64_t addr, void *buf, uint64_t len)
 {
 	if (!n->bus_master || n->host.dma_read(n->opaque, addr, buf, len))
-		return npu_dma_failed(n, "read", addr, len, NPU_UFI_OPCODE_READ);
+		return npum_dma_failed(n, "read", addr, len, NPUM_UFI_OPCODE_READ);
 	return 0;
 }
 
-int npu_dma_write(struct npu *n, uint64_t addr, const void *buf, uint64_t len)
+int npum_dma_write(struct npum *n, uint64_t addr, const void *buf, uint64_t len)
 {
 	if (!n->bus_master || n->host.dma_write(n->opaque, addr, buf, len))
-		return npu_dma_failed(n, "write", addr, len, NPU_UFI_OPCODE_WRITE);
+		return npum_dma_failed(n, "write", addr, len, NPUM_UFI_OPCODE_WRITE);
 	return 0;
 }
 
-void npu_bus_master_changed(struct npu *n, bool enabled)
+void npum_bus_master_changed(struct npum *n, bool enabled)
 {
 	n->bus_master = enabled;
 }
 
 /* ---- Events ------------------------------------------------------------------ */
 
-static void npu_timer_rearm(struct npu *n)
+static void npum_timer_rearm(struct npum *n)
 {
 	uint64_t next = UINT64_MAX;
 
 	if (n->in_timer)
-		return; /* npu_timer_expired re-arms once at the end */
-	for (unsigned i = 0; i < NPU_EV_COUNT; i++)
+		return; /* npum_timer_expired re-arms once at the end */
+	for (unsigned i = 0; i < NPUM_EV_COUNT; i++)
 		if (n->event_deadline[i] < next)
 			next = n->event_deadline[i];
 	if (next != n->armed_deadline) {
@@ -220,52 +220,52 @@ static void npu_timer_rearm(struct npu *n)
 	}
 }
 
-void npu_event_arm(struct npu *n, enum npu_event ev, uint64_t deadline_ns)
+void npum_event_arm(struct npum *n, enum npum_event ev, uint64_t deadline_ns)
 {
 	n->event_deadline[ev] = deadline_ns;
-	npu_timer_rearm(n);
+	npum_timer_rearm(n);
 }
 
-void npu_event_cancel(struct npu *n, enum npu_event ev)
+void npum_event_cancel(struct npum *n, enum npum_event ev)
 {
 	if (n->event_deadline[ev] == UINT64_MAX)
 		return;
 	n->event_deadline[ev] = UINT64_MAX;
-	npu_timer_rearm(n);
+	npum_timer_rearm(n);
 }
 
-static void npu_event_dispatch(struct npu *n, enum npu_event ev)
+static void npum_event_dispatch(struct npum *n, enum npum_event ev)
 {
 	switch (ev) {
-	case NPU_EV_BTRS_WP:
-	case NPU_EV_BTRS_D0I3:
-	case NPU_EV_BTRS_IP_RESET:
-		npu_btrs_event(n, ev);
+	case NPUM_EV_BTRS_WP:
+	case NPUM_EV_BTRS_D0I3:
+	case NPUM_EV_BTRS_IP_RESET:
+		npum_btrs_event(n, ev);
 		break;
-	case NPU_EV_PWR_ISLAND:
-		npu_hostss_event(n, ev);
+	case NPUM_EV_PWR_ISLAND:
+		npum_hostss_event(n, ev);
 		break;
-	case NPU_EV_LRT_SLICE:
-	case NPU_EV_LRT_TIMER:
-		npu_lrt_event(n, ev);
+	case NPUM_EV_LRT_SLICE:
+	case NPUM_EV_LRT_TIMER:
+		npum_lrt_event(n, ev);
 		break;
-	case NPU_EV_WDT:
-		npu_cpuss_event(n, ev);
+	case NPUM_EV_WDT:
+		npum_cpuss_event(n, ev);
 		break;
-	case NPU_EV_COUNT:
+	case NPUM_EV_COUNT:
 		break;
 	}
 }
 
-void npu_timer_expired(struct npu *n)
+void npum_timer_expired(struct npum *n)
 {
 	n->armed_deadline = UINT64_MAX;
 	n->in_timer = true;
 	for (;;) {
-		uint64_t now = npu_now(n), best = UINT64_MAX;
+		uint64_t now = npum_now(n), best = UINT64_MAX;
 		int due = -1;
 
-		for (int i = 0; i < NPU_EV_COUNT; i++) {
+		for (int i = 0; i < NPUM_EV_COUNT; i++) {
 			if (n->event_deadline[i] <= now && n->event_deadline[i] < best) {
 				best = n->event_deadline[i];
 				due = i;
@@ -274,18 +274,18 @@ void npu_timer_expired(struct npu *n)
 		if (due < 0)
 			break;
 		n->event_deadline[due] = UINT64_MAX;
-		npu_event_dispatch(n, (enum npu_event)due);
+		npum_event_dispatch(n, (enum npum_event)due);
 	}
 	n->in_timer = false;
-	npu_timer_rearm(n);
+	npum_timer_rearm(n);
 }
 
 /* ---- Register dispatch ---------------------------------------------------- */
 
-static const struct npu_reg_block *npu_find_block(unsigned bar, uint64_t off)
+static const struct npum_reg_block *npum_find_block(unsigned bar, uint64_t off)
 {
-	for (size_t i = 0; i < sizeof(npu_blocks) / sizeof(npu_blocks[0]); i++) {
-		const struct npu_reg_block *b = npu_blocks[i];
+	for (size_t i = 0; i < sizeof(npum_blocks) / sizeof(npum_blocks[0]); i++) {
+		const struct npum_reg_block *b = npum_blocks[i];
 
 		if (b->bar == bar && off >= b->base && off - b->base < b->size)
 			return b;
@@ -294,11 +294,11 @@ static const struct npu_reg_block *npu_find_block(unsigned bar, uint64_t off)
 }
 
 /* Finds the register containing [off, off + 4); *idx gets the array index. */
-static const struct npu_reg *npu_find_reg(const struct npu_reg_block *b, uint64_t off,
+static const struct npum_reg *npum_find_reg(const struct npum_reg_block *b, uint64_t off,
 					  unsigned *idx)
 {
 	for (unsigned i = 0; i < b->nregs; i++) {
-		const struct npu_reg *r = &b->regs[i];
+		const struct npum_reg *r = &b->regs[i];
 		unsigned count = r->count ? r->count : 1;
 
 		if (off < r->offset)
@@ -318,35 +318,35 @@ static const struct npu_reg *npu_find_reg(const struct npu_reg_block *b, uint64_
 	return NULL;
 }
 
-const char *npu_reg_name(unsigned bar, uint64_t offset, const char **block)
+const char *npum_reg_name(unsigned bar, uint64_t offset, const char **block)
 {
-	const struct npu_reg_block *b = npu_find_block(bar, offset);
-	const struct npu_reg *r;
+	const struct npum_reg_block *b = npum_find_block(bar, offset);
+	const struct npum_reg *r;
 	unsigned idx;
 
 	if (!b)
 		return NULL;
 	if (block)
 		*block = b->name;
-	r = npu_find_reg(b, offset, &idx);
+	r = npum_find_reg(b, offset, &idx);
 	return r ? r->name : NULL;
 }
 
-static uint64_t npu_reg_read32(struct npu *n, const struct npu_reg_block *b, unsigned bar,
+static uint64_t npum_reg_read32(struct npum *n, const struct npum_reg_block *b, unsigned bar,
 			       uint64_t off)
 {
-	const struct npu_reg *r;
+	const struct npum_reg *r;
 	unsigned idx;
 	uint64_t v;
 
-	r = npu_find_reg(b, off, &idx);
+	r = npum_find_reg(b, off, &idx);
 	if (!r) {
-		npu_guest_error(n, "read of undefined register %s+0x%llx (BAR%u 0x%llx)", b->name,
+		npum_guest_error(n, "read of undefined register %s+0x%llx (BAR%u 0x%llx)", b->name,
 				(unsigned long long)(off - b->base), bar, (unsigned long long)off);
 		return 0;
 	}
-	if (r->flags & NPU_REG_WO) {
-		npu_guest_error(n, "read of write-only register %s.%s", b->name, r->name);
+	if (r->flags & NPUM_REG_WO) {
+		npum_guest_error(n, "read of write-only register %s.%s", b->name, r->name);
 		v = 0;
 	} else {
 		v = r->read(n, r, idx);
@@ -355,31 +355,31 @@ static uint64_t npu_reg_read32(struct npu *n, const struct npu_reg_block *b, uns
 			v >>= 32;
 		v &= UINT32_MAX;
 	}
-	npu_trace(n, NPU_TRACE_REG_READ, b->name, r->name, bar, off, 4, v);
+	npum_trace(n, NPUM_TRACE_REG_READ, b->name, r->name, bar, off, 4, v);
 	return v;
 }
 
-static void npu_reg_write32(struct npu *n, const struct npu_reg_block *b, unsigned bar,
+static void npum_reg_write32(struct npum *n, const struct npum_reg_block *b, unsigned bar,
 			    uint64_t off, uint64_t val)
 {
-	const struct npu_reg *r;
+	const struct npum_reg *r;
 	unsigned idx;
 
-	r = npu_find_reg(b, off, &idx);
+	r = npum_find_reg(b, off, &idx);
 	if (!r) {
-		npu_guest_error(n, "write of 0x%llx to undefined register %s+0x%llx (BAR%u 0x%llx)",
+		npum_guest_error(n, "write of 0x%llx to undefined register %s+0x%llx (BAR%u 0x%llx)",
 				(unsigned long long)val, b->name, (unsigned long long)(off - b->base),
 				bar, (unsigned long long)off);
 		return;
 	}
-	npu_trace(n, NPU_TRACE_REG_WRITE, b->name, r->name, bar, off, 4, val);
-	if (r->flags & NPU_REG_RO) {
-		npu_guest_error(n, "write of 0x%llx to read-only register %s.%s",
+	npum_trace(n, NPUM_TRACE_REG_WRITE, b->name, r->name, bar, off, 4, val);
+	if (r->flags & NPUM_REG_RO) {
+		npum_guest_error(n, "write of 0x%llx to read-only register %s.%s",
 				(unsigned long long)val, b->name, r->name);
 		return;
 	}
 	if (r->width == 8) {
-		npu_guest_error(n, "32-bit write to 64-bit register %s.%s ignored", b->name, r->name);
+		npum_guest_error(n, "32-bit write to 64-bit register %s.%s ignored", b->name, r->name);
 		return;
 	}
 	r->write(n, r, idx, val & UINT32_MAX);
@@ -387,110 +387,110 @@ static void npu_reg_write32(struct npu *n, const struct npu_reg_block *b, unsign
 
 /* Checks shared by reads and writes; returns the block or NULL after
  * reporting the problem. */
-static const struct npu_reg_block *npu_access_check(struct npu *n, unsigned bar, uint64_t off,
+static const struct npum_reg_block *npum_access_check(struct npum *n, unsigned bar, uint64_t off,
 						    unsigned size, const char *dir)
 {
-	const struct npu_reg_block *b;
+	const struct npum_reg_block *b;
 
 	if (bar != NPU_BAR_REGV && bar != NPU_BAR_REGB) {
-		npu_guest_error(n, "%s of BAR%u, which the device does not have", dir, bar);
+		npum_guest_error(n, "%s of BAR%u, which the device does not have", dir, bar);
 		return NULL;
 	}
 	if (size != 4 && size != 8) {
-		npu_guest_error(n, "%u-byte %s at BAR%u 0x%llx: registers take 32- or 64-bit accesses",
+		npum_guest_error(n, "%u-byte %s at BAR%u 0x%llx: registers take 32- or 64-bit accesses",
 				size, dir, bar, (unsigned long long)off);
 		return NULL;
 	}
 	if (off & (size - 1)) {
-		npu_guest_error(n, "misaligned %u-byte %s at BAR%u 0x%llx", size, dir, bar,
+		npum_guest_error(n, "misaligned %u-byte %s at BAR%u 0x%llx", size, dir, bar,
 				(unsigned long long)off);
 		return NULL;
 	}
-	b = npu_find_block(bar, off);
+	b = npum_find_block(bar, off);
 	if (!b) {
-		npu_guest_error(n, "%s of unmapped offset BAR%u 0x%llx", dir, bar,
+		npum_guest_error(n, "%s of unmapped offset BAR%u 0x%llx", dir, bar,
 				(unsigned long long)off);
 		return NULL;
 	}
 	if (size == 8 && off + 8 > (uint64_t)b->base + b->size) {
-		npu_guest_error(n, "64-bit %s at BAR%u 0x%llx crosses the end of block %s", dir, bar,
+		npum_guest_error(n, "64-bit %s at BAR%u 0x%llx crosses the end of block %s", dir, bar,
 				(unsigned long long)off, b->name);
 		return NULL;
 	}
 	return b;
 }
 
-static bool npu_reachable(struct npu *n, const struct npu_reg_block *b, uint64_t off,
+static bool npum_reachable(struct npum *n, const struct npum_reg_block *b, uint64_t off,
 			  const char *dir)
 {
-	if (!b->needs_power || npu_ip_powered(n))
+	if (!b->needs_power || npum_ip_powered(n))
 		return true;
 	/* hw-facts §3.1: the IP BAR becomes reachable only after the buttress
 	 * grants a workpoint; the model answers all-ones like an unclaimed
 	 * read (docs/deviations.md). */
-	npu_guest_error(n, "%s of %s at BAR0 0x%llx while the NPU IP is powered down "
+	npum_guest_error(n, "%s of %s at BAR0 0x%llx while the NPU IP is powered down "
 			"(buttress VPU_STATUS.READY=0)", dir, b->name, (unsigned long long)off);
 	return false;
 }
 
-uint64_t npu_mmio_read(struct npu *n, unsigned bar, uint64_t off, unsigned size)
+uint64_t npum_mmio_read(struct npum *n, unsigned bar, uint64_t off, unsigned size)
 {
-	const struct npu_reg_block *b;
-	const struct npu_reg *r;
+	const struct npum_reg_block *b;
+	const struct npum_reg *r;
 	unsigned idx;
 	uint64_t v;
 
 	n->stats.mmio_reads++;
-	b = npu_access_check(n, bar, off, size, "read");
+	b = npum_access_check(n, bar, off, size, "read");
 	/* An unpowered IP answers nothing in BAR0, defined register or not. */
 	if (!b)
-		return bar == NPU_BAR_REGV && !npu_ip_powered(n) && (size == 4 || size == 8) ?
+		return bar == NPU_BAR_REGV && !npum_ip_powered(n) && (size == 4 || size == 8) ?
 		       (size == 8 ? UINT64_MAX : UINT32_MAX) : 0;
-	if (!npu_reachable(n, b, off, "read"))
+	if (!npum_reachable(n, b, off, "read"))
 		return size == 8 ? UINT64_MAX : UINT32_MAX;
 	/* The core runs lazily: bring it up to the present before the host
 	 * observes anything it may have changed. */
-	npu_lrt_sync(n);
-	r = npu_find_reg(b, off, &idx);
-	if (size == 8 && r && r->width == 8 && !(r->flags & NPU_REG_WO) &&
+	npum_lrt_sync(n);
+	r = npum_find_reg(b, off, &idx);
+	if (size == 8 && r && r->width == 8 && !(r->flags & NPUM_REG_WO) &&
 	    (off - r->offset) % (r->count > 1 ? r->stride : 8) == 0) {
 		v = r->read(n, r, idx);
-		npu_trace(n, NPU_TRACE_REG_READ, b->name, r->name, bar, off, 8, v);
+		npum_trace(n, NPUM_TRACE_REG_READ, b->name, r->name, bar, off, 8, v);
 		return v;
 	}
-	v = npu_reg_read32(n, b, bar, off);
+	v = npum_reg_read32(n, b, bar, off);
 	if (size == 8)
-		v |= npu_reg_read32(n, b, bar, off + 4) << 32;
+		v |= npum_reg_read32(n, b, bar, off + 4) << 32;
 	return v;
 }
 
-void npu_mmio_write(struct npu *n, unsigned bar, uint64_t off, uint64_t val, unsigned size)
+void npum_mmio_write(struct npum *n, unsigned bar, uint64_t off, uint64_t val, unsigned size)
 {
-	const struct npu_reg_block *b;
-	const struct npu_reg *r;
+	const struct npum_reg_block *b;
+	const struct npum_reg *r;
 	unsigned idx;
 
 	n->stats.mmio_writes++;
-	b = npu_access_check(n, bar, off, size, "write");
-	if (!b || !npu_reachable(n, b, off, "write"))
+	b = npum_access_check(n, bar, off, size, "write");
+	if (!b || !npum_reachable(n, b, off, "write"))
 		return;
-	npu_lrt_sync(n);
-	r = npu_find_reg(b, off, &idx);
+	npum_lrt_sync(n);
+	r = npum_find_reg(b, off, &idx);
 	if (size == 8 && r && r->width == 8) {
-		npu_trace(n, NPU_TRACE_REG_WRITE, b->name, r->name, bar, off, 8, val);
-		if (r->flags & NPU_REG_RO)
-			npu_guest_error(n, "write of 0x%llx to read-only register %s.%s",
+		npum_trace(n, NPUM_TRACE_REG_WRITE, b->name, r->name, bar, off, 8, val);
+		if (r->flags & NPUM_REG_RO)
+			npum_guest_error(n, "write of 0x%llx to read-only register %s.%s",
 					(unsigned long long)val, b->name, r->name);
 		else
 			r->write(n, r, idx, val);
 		return;
 	}
 	if (size == 4) {
-		npu_reg_write32(n, b, bar, off, val);
+		npum_reg_write32(n, b, bar, off, val);
 		return;
 	}
 	/* 64-bit write to a pair of 32-bit registers: low half first, as the
 	 * hardware's split of an 8-byte transaction (hw-facts §1.2). */
-	npu_reg_write32(n, b, bar, off, val & UINT32_MAX);
-	npu_reg_write32(n, b, bar, off + 4, val >> 32);
+	npum_reg_write32(n, b, bar, off, val & UINT32_MAX);
+	npum_reg_write32(n, b, bar, off + 4, val >> 32);
 }

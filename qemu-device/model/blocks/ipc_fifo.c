@@ -15,64 +15,64 @@
  * the 8 KiB payload area the host publishes (§5.1). A push into a full FIFO
  * is dropped and sets a sticky overflow flag (docs/deviations.md).
  */
-#include "npu_internal.h"
+#include "npum_internal.h"
 
-void npu_fifo_reset(struct npu_fifo *f)
+void npum_fifo_reset(struct npum_fifo *f)
 {
-	*f = (struct npu_fifo){ 0 };
+	*f = (struct npum_fifo){ 0 };
 }
 
-bool npu_fifo_push(struct npu *n, struct npu_fifo *f, uint32_t v, const char *who)
+bool npum_fifo_push(struct npum *n, struct npum_fifo *f, uint32_t v, const char *who)
 {
 	if (f->level == NPU_LRT_FIFO_DEPTH) {
 		f->overflow = true;
-		npu_trace(n, NPU_TRACE_FIFO, who, "drop", v, f->level, 0, 0);
+		npum_trace(n, NPUM_TRACE_FIFO, who, "drop", v, f->level, 0, 0);
 		return false;
 	}
 	f->data[f->wr] = v;
 	f->wr = (uint8_t)((f->wr + 1) % NPU_LRT_FIFO_DEPTH);
 	f->level++;
-	npu_trace(n, NPU_TRACE_FIFO, who, "push", v, f->level, 0, 0);
+	npum_trace(n, NPUM_TRACE_FIFO, who, "push", v, f->level, 0, 0);
 	return true;
 }
 
-bool npu_fifo_pop(struct npu *n, struct npu_fifo *f, uint32_t *v, const char *who)
+bool npum_fifo_pop(struct npum *n, struct npum_fifo *f, uint32_t *v, const char *who)
 {
 	if (!f->level)
 		return false;
 	*v = f->data[f->rd];
 	f->rd = (uint8_t)((f->rd + 1) % NPU_LRT_FIFO_DEPTH);
 	f->level--;
-	npu_trace(n, NPU_TRACE_FIFO, who, "pop", *v, f->level, 0, 0);
+	npum_trace(n, NPUM_TRACE_FIFO, who, "pop", *v, f->level, 0, 0);
 	return true;
 }
 
 /* Reading the FIFO pops it. An empty FIFO reads 0xFFFFFFFF, which ivpu
  * treats as an I/O error and never dispatches (§2.2). */
-static uint64_t rd_fifo_atm(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_fifo_atm(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
 	uint32_t v;
 
-	if (!npu_fifo_pop(n, &n->to_host, &v, "to-host"))
+	if (!npum_fifo_pop(n, &n->to_host, &v, "to-host"))
 		return NPU_IPC_FIFO_EMPTY_VALUE;
-	npu_irq_update(n);          /* HOST_IPC_FIFO_INT drops with the last entry */
-	npu_lrt_irq_update(n);      /* the firmware may be waiting for space */
+	npum_irq_update(n);          /* HOST_IPC_FIFO_INT drops with the last entry */
+	npum_lrt_irq_update(n);      /* the firmware may be waiting for space */
 	return v;
 }
 
-static uint64_t rd_fifo_stat(struct npu *n, const struct npu_reg *r, unsigned idx)
+static uint64_t rd_fifo_stat(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	const struct npu_fifo *f = &n->to_host;
+	const struct npum_fifo *f = &n->to_host;
 
 	return NPU_FLD_PREP(NPU_TIM_IPC_FIFO_STAT_READ_PTR, f->rd) |
 	       NPU_FLD_PREP(NPU_TIM_IPC_FIFO_STAT_WRITE_PTR, f->wr) |
 	       NPU_FLD_PREP(NPU_TIM_IPC_FIFO_STAT_FILL_LEVEL, f->level);
 }
 
-static const struct npu_reg ipc_regs[] = {
+static const struct npum_reg ipc_regs[] = {
 	REG_RO(NPU_HOST_SS_TIM_IPC_FIFO_ATM, "TIM_IPC_FIFO_ATM", rd_fifo_atm),
 	REG_RO(NPU_HOST_SS_TIM_IPC_FIFO_STAT, "TIM_IPC_FIFO_STAT", rd_fifo_stat),
 };
 
-const struct npu_reg_block npu_ipc_block =
+const struct npum_reg_block npum_ipc_block =
 	REG_BLOCK("HOST_SS_IPC", NPU_BAR_REGV, 0x00020000, 0x1000, true, ipc_regs);
