@@ -28,7 +28,7 @@ QEMU_BUILD_ENV = SRCDIR='$(SRCDIR)' QEMU_SRC='$(QEMU_SRC)' QEMU_BUILD='$(QEMU_BU
 qemu: $(QEMU_BINARY)
 
 # Always run: ninja decides what is out of date.
-$(QEMU_BINARY): qemu-always
+$(QEMU_BINARY): qemu-always $(TRACE_STAMP)
 	$(Q)$(QEMU_BUILD_ENV) sh $(SRCDIR)/mk/qemu-build.sh build
 
 check-system-qemu: $(QEMU_BINARY)

@@ -142,6 +142,16 @@ void npu_device_unregister(struct npu_device *dev)
 	}
 }
 
+bool npu_os_log_enabled(struct npu_os *os, enum npu_log_level level)
+{
+	struct npu_device *dev = NULL;
+
+	for (struct npu_device *d = open_devices; d; d = d->next_open)
+		if (d->os == os)
+			dev = d;
+	return dev ? npu_log_enabled(dev, level) : level <= NPU_LOG_WARN;
+}
+
 void npu_os_report(struct npu_os *os, enum npu_log_level level, const char *fmt, ...)
 {
 	struct npu_device *dev = NULL;

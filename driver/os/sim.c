@@ -272,21 +272,25 @@ static void host_guest_error(void *opaque, const char *msg)
 	npu_os_report(os, NPU_LOG_WARN, "sim: guest error: %s", msg);
 }
 
-static void host_trace(void *opaque, const struct npum_trace *ev)
+/* Model events, decoded by name (npum_trace_format) and stamped with
+ * virtual time: on stderr with the backend option trace=1, else into the
+ * device's log at trace level (npuctl -vvv). */
+static void host_trace(void *opaque, const struct npum_trace_rec *rec)
 {
 	struct npu_os *os = opaque;
+	char line[384];
 
-	if (!os->trace)
+	if (!os->trace && !npu_os_log_enabled(os, NPU_LOG_TRACE))
 		return;
-	if (ev->text)
-		fprintf(stderr, "[%12llu ns] %s: %s\n", (unsigned long long)os->now_ns,
-			ev->name ? ev->name : "", ev->text);
+	npum_trace_format(rec, line, sizeof(line));
+	if (os->trace)
+		fprintf(stderr, "[%6llu.%06llu] %s\n",
+			(unsigned long long)(rec->time_ns / 1000000000u),
+			(unsigned long long)(rec->time_ns / 1000u % 1000000u), line);
 	else
-		fprintf(stderr, "[%12llu ns] %s %s a=0x%llx b=0x%llx c=0x%llx d=0x%llx\n",
-			(unsigned long long)os->now_ns, ev->block ? ev->block : "",
-			ev->name ? ev->name : "", (unsigned long long)ev->a,
-			(unsigned long long)ev->b, (unsigned long long)ev->c,
-			(unsigned long long)ev->d);
+		npu_os_report(os, NPU_LOG_TRACE, "model [%llu.%06llu] %s",
+			      (unsigned long long)(rec->time_ns / 1000000000u),
+			      (unsigned long long)(rec->time_ns / 1000u % 1000000u), line);
 }
 
 static void host_console(void *opaque, const char *line)

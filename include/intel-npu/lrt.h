@@ -26,6 +26,10 @@
 #define NPU_LRT_TCM_BASE           0x20000000u
 #define NPU_LRT_TCM_SIZE           0x00020000u
 
+/* The core's own registers occupy the first NPU_LRT_CORE_REGS_SIZE bytes of
+ * the peripheral block; engines have their register windows above it. */
+#define NPU_LRT_CORE_REGS_SIZE     0x1000u
+
 /* Identification */
 #define NPU_LRT_ID                 0x000u /* RO: NPU_LRT_ID_VALUE */
 #define   NPU_LRT_ID_VALUE           0x4C525433u /* "3TRL": LeonRT model, 37xx */

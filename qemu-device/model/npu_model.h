@@ -5,9 +5,13 @@
  * from its host (QEMU, the driver's in-process "sim" backend, unit tests,
  * fuzzers) goes through struct npum_host_ops.
  *
- * Threading: the model is single-threaded; the host serialises every call
- * (QEMU holds the BQL). Determinism: given the same calls and the same
- * virtual clock readings, the model produces the same results.
+ * Threading: the model's state belongs to one thread at a time; the host
+ * serialises every call (QEMU holds the BQL). The only code that runs
+ * elsewhere is off-thread work (npum_work_run), which touches no model
+ * state. Determinism: given the same calls and the same virtual clock
+ * readings, the model produces the same results (with off-thread work, the
+ * same provided each work finishes before it is due, as it always does on
+ * a host that runs work inline).
  */
 #ifndef NPUM_MODEL_H
 #define NPUM_MODEL_H
@@ -18,33 +22,67 @@
 
 struct npum;
 
-/* What the model reports through the host's trace hook. Strings are static
- * or live until the hook returns. */
-enum npum_trace_kind {
-	NPUM_TRACE_REG_READ,    /* block, name, a=bar, b=offset, c=size, d=value */
-	NPUM_TRACE_REG_WRITE,   /* as REG_READ */
-	NPUM_TRACE_MMU_WALK,    /* a=sid<<32|ssid, b=va, c=pa, d=access (NPU_MMU_ACC_*) */
-	NPUM_TRACE_MMU_FAULT,   /* name=event name, a=sid<<32|ssid, b=va, c=event id, d=access */
-	NPUM_TRACE_MMU_CMD,     /* name=command, a=dword0, b=dword1, c=index */
-	NPUM_TRACE_FIFO,        /* block="to-fw"/"to-host", name="push"/"pop"/"drop",
-				  a=value, b=fill level after */
-	NPUM_TRACE_IRQ,         /* a=ICB status&enable (64-bit), b=buttress stat&~mask,
-				  c=global mask, d=line level */
-	NPUM_TRACE_MSI,         /* a=number of MSIs so far */
-	NPUM_TRACE_DOORBELL,    /* a=doorbell index */
-	NPUM_TRACE_POWER,       /* name=event ("workpoint", "d0i3", "ip-reset", ...), a, b */
-	NPUM_TRACE_LRT,         /* name=event ("start", "wfi", "trap", "halt", ...),
-				  a=pc, b=cause/state, c=instructions retired */
-	NPUM_TRACE_FW_CONSOLE,  /* text = one line written by the firmware */
+/* ---- Trace records ---------------------------------------------------------
+ * Every event the device reports (register accesses by name, MMU walks and
+ * faults, FIFO traffic, interrupts, power, the control core, off-thread
+ * work) is one typed record. The list of events is trace.list; trace_ids.h
+ * (generated from it) names them. npum_trace_describe() gives an event's
+ * name, fields and format, npum_trace_format() renders a record as text:
+ * together they are a decoder for any host.
+ */
+#include "trace_ids.h"
+
+enum npum_trace_type {
+	NPUM_TF_STR,     /* f[i].s: static, or valid until the trace hook returns */
+	NPUM_TF_U32,
+	NPUM_TF_U64,
+	NPUM_TF_X32,     /* printed in hexadecimal */
+	NPUM_TF_X64,
 };
 
-struct npum_trace {
-	enum npum_trace_kind kind;
-	const char *block;
-	const char *name;
-	uint64_t a, b, c, d;
-	const char *text;
+union npum_trace_val {
+	uint64_t u;
+	const char *s;
 };
+
+struct npum_trace_rec {
+	enum npum_trace_id id;
+	uint64_t time_ns;                              /* virtual time */
+	union npum_trace_val f[NPUM_TRACE_MAX_FIELDS]; /* in the event's field order */
+};
+
+struct npum_trace_field {
+	const char *name;
+	enum npum_trace_type type;
+};
+
+struct npum_trace_desc {
+	const char *name;        /* e.g. "reg_write" (QEMU: intel_npu_reg_write) */
+	const char *format;      /* "{block}.{reg} ...": {field} or {field:08} */
+	unsigned nfields;
+	struct npum_trace_field fields[NPUM_TRACE_MAX_FIELDS];
+};
+
+/* NULL when id is not an event. */
+const struct npum_trace_desc *npum_trace_describe(unsigned id);
+/* The event called name, or -1. */
+int npum_trace_lookup(const char *name);
+/* Index of a field by name, or -1. */
+int npum_trace_field_index(const struct npum_trace_desc *d, const char *field);
+/* "name: formatted text" into buf (always NUL-terminated); returns the
+ * length the whole text needs, like snprintf. */
+size_t npum_trace_format(const struct npum_trace_rec *r, char *buf, size_t size);
+
+/* ---- Off-thread work ---------------------------------------------------------
+ * Hosts that have worker threads run long device work off the thread that
+ * owns the model: the model calls work_start(); the host calls
+ * npum_work_run(w) on a worker and, once that returned, npum_work_finished()
+ * on the model's thread. work_wait() blocks until a started w's run
+ * returned; the host then forgets it (no npum_work_finished for that start).
+ */
+struct npum_work;
+void npum_work_run(struct npum_work *w);
+void npum_work_finished(struct npum *n, struct npum_work *w);
 
 struct npum_host_ops {
 	/* Bus-master DMA at PCI bus addresses. Return 0 on success, non-zero
@@ -62,10 +100,15 @@ struct npum_host_ops {
 	/* A guest did something the hardware would not accept (QEMU:
 	 * LOG_GUEST_ERROR). The message has no trailing newline. */
 	void (*guest_error)(void *opaque, const char *msg);
-	/* Optional: structured trace records. */
-	void (*trace)(void *opaque, const struct npum_trace *ev);
+	/* Optional: trace records (above), each valid until the call returns. */
+	void (*trace)(void *opaque, const struct npum_trace_rec *rec);
 	/* Optional: one complete line of the firmware's debug console. */
 	void (*console)(void *opaque, const char *line);
+	/* Optional, together: off-thread work (above). Without them the model
+	 * runs such work inline and completes it at its due virtual time.
+	 * The model may call work_start() from any of its entry points. */
+	void (*work_start)(void *opaque, struct npum_work *w);
+	void (*work_wait)(void *opaque, struct npum_work *w);
 };
 
 struct npum_config {

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal state of the device model, shared by the per-block files
- * (buttress.c, hostss.c, icb.c, ipc_fifo.c, cpuss.c, mmu.c, lrt.c).
- * Nothing here is visible to hosts; they use npu_model.h.
+ * The device model's inside: what blocks are, the services the core gives
+ * them (events, off-thread work, guest errors, trace, DMA), the state the
+ * blocks share, and the calls they make to each other. Nothing here is
+ * visible to hosts; they use npu_model.h. Layout: core/ (model.c: creation,
+ * the block walk, register dispatch; services.c; trace.c), blocks/ (one file
+ * per register block), lrt/ (the control core), engines/; blocks.def lists
+ * them.
  */
 #ifndef NPUM_INTERNAL_H
 #define NPUM_INTERNAL_H
@@ -20,19 +24,25 @@
 
 struct npum;
 
-/* ---- Register tables --------------------------------------------------------
- * Each block describes its registers in a table; npu.c dispatches accesses,
- * checks sizes and alignment, traces every access by block and register
- * name, and reports undefined offsets, wrong sizes and writes to read-only
- * registers as guest errors.
+/* ---- Register windows ---------------------------------------------------------
+ * A block describes its registers as windows: a range of one address space
+ * with a table of registers sorted by offset. The core (core/model.c)
+ * dispatches every access: it checks size and alignment, traces the access
+ * by block and register name, and reports undefined offsets, wrong sizes and
+ * writes to read-only registers as guest errors. Spaces are the host's BAR0
+ * (NPU_BAR_REGV) and BAR4 (NPU_BAR_REGB), and the control core's private
+ * peripheral block (NPUM_SPACE_LRT, offsets from NPU_LRT_PERIPH_BASE).
  */
+#define NPUM_SPACE_LRT   0x10u
+
 #define NPUM_REG_RO      0x01u /* writes are a guest error */
 #define NPUM_REG_WO      0x02u /* reads are a guest error (read as 0) */
+#define NPUM_REG_QUIET   0x04u /* no reg_* trace record (a byte stream with its own event) */
 
 struct npum_reg {
-	uint32_t offset;         /* from the start of the BAR */
+	uint32_t offset;         /* from the start of the space */
 	uint8_t  width;          /* native width: 4 or 8 bytes */
-	uint8_t  flags;          /* NPU_REG_* */
+	uint8_t  flags;          /* NPUM_REG_* */
 	uint16_t count;          /* >1: an array of count registers ... */
 	uint32_t stride;         /* ... this many bytes apart */
 	const char *name;
@@ -44,46 +54,87 @@ struct npum_reg {
 #define REG_RO(off, nm, rd)     { (off), 4, NPUM_REG_RO, 1, 0, (nm), (rd), NULL }
 #define REG_RW(off, nm, rd, wr) { (off), 4, 0, 1, 0, (nm), (rd), (wr) }
 #define REG_WO(off, nm, wr)     { (off), 4, NPUM_REG_WO, 1, 0, (nm), NULL, (wr) }
-#define REG_BLOCK(nm, bar, base, size, powered, regs) \
-	{ (nm), (bar), (base), (size), (powered), (regs), sizeof(regs) / sizeof((regs)[0]) }
+#define NPUM_WINDOW(nm, space, base, size, powered, regs) \
+	{ (nm), (space), (base), (size), (powered), (regs), sizeof(regs) / sizeof((regs)[0]) }
 
-struct npum_reg_block {
+struct npum_window {
 	const char *name;
-	unsigned bar;
-	uint32_t base, size;     /* BAR offset range [base, base + size) */
+	unsigned space;          /* NPU_BAR_REGV, NPU_BAR_REGB or NPUM_SPACE_LRT */
+	uint32_t base, size;     /* offset range [base, base + size) */
 	bool needs_power;        /* unreachable while the NPU IP is powered down */
 	const struct npum_reg *regs;
 	unsigned nregs;          /* sorted by offset */
 };
 
-/* Every block of BAR0 and BAR4, sorted by (bar, base). */
-extern const struct npum_reg_block npum_btrs_block;
-extern const struct npum_reg_block npum_hostss_block;
-extern const struct npum_reg_block npum_icb_block;
-extern const struct npum_reg_block npum_ipc_block;
-extern const struct npum_reg_block npum_aon_block;
-extern const struct npum_reg_block npum_hostss_hi_block;
-extern const struct npum_reg_block npum_mmu_block;
-extern const struct npum_reg_block npum_hostif_block;
-extern const struct npum_reg_block npum_dsu_block;
-extern const struct npum_reg_block npum_cpuss_block;
-extern const struct npum_reg_block npum_doorbell_block;
-
-/* ---- Internal events ----------------------------------------------------------
- * The model's delayed effects share the host's single timer: each event has
- * a deadline in virtual ns (UINT64_MAX = not armed); npu.c re-arms the host
- * timer for the earliest one and runs due events in deadline order (ties in
- * enum order), which keeps the model deterministic.
+/* ---- Blocks -----------------------------------------------------------------
+ * Every part of the model is a block: a descriptor in its own file, listed
+ * once in blocks.def. The core walks that list to create the blocks, to
+ * register their windows, and for the cold reset and the IP reset. A block
+ * that needs private state asks for priv_size bytes (zeroed, freed by the
+ * core) and reaches them with npum_priv(n, NPUM_BLOCK_<name>).
  */
-enum npum_event {
-	NPUM_EV_BTRS_WP,        /* workpoint request accepted */
-	NPUM_EV_BTRS_D0I3,      /* D0i3 transition complete */
-	NPUM_EV_BTRS_IP_RESET,  /* IP reset complete */
-	NPUM_EV_PWR_ISLAND,     /* power island status follows enable */
-	NPUM_EV_LRT_SLICE,      /* control core: run the next time slice */
-	NPUM_EV_LRT_TIMER,      /* control core: mtime reaches mtimecmp */
-	NPUM_EV_WDT,            /* watchdog reaches zero */
-	NPUM_EV_COUNT
+struct npum_block {
+	const char *name;
+	const struct npum_window *windows;
+	unsigned nwindows;
+	size_t priv_size;
+	/* After the private state exists: register events and work, allocate. */
+	int  (*init)(struct npum *n);
+	void (*fini)(struct npum *n);
+	/* Cold reset (power-on, PCI reset) of what survives an IP reset. */
+	void (*reset)(struct npum *n);
+	/* Reset of the NPU IP: the buttress's IP reset, a power loss, and the
+	 * tail of every cold reset. */
+	void (*ip_reset)(struct npum *n);
+};
+#define NPUM_WINDOWS(w) (w), (unsigned)(sizeof(w) / sizeof((w)[0]))
+
+enum npum_block_id {
+#define NPUM_BLOCK(dir, name) NPUM_BLOCK_##name,
+#include "blocks.def"
+#undef NPUM_BLOCK
+	NPUM_BLOCK_COUNT
+};
+#define NPUM_BLOCK(dir, name) extern const struct npum_block npum_block_##name;
+#include "blocks.def"
+#undef NPUM_BLOCK
+
+#define NPUM_MAX_WINDOWS  32
+
+/* ---- Events -----------------------------------------------------------------
+ * Delayed effects share the host's single timer. An event has a deadline in
+ * virtual ns (UINT64_MAX: not armed); the core arms the host timer for the
+ * earliest and fires due events in deadline order, ties in the order the
+ * events were registered (block order, then within the block), which keeps
+ * the model deterministic. Events live in block state and are registered
+ * once, from the block's init.
+ */
+struct npum_event {
+	uint64_t deadline;
+	void (*fire)(struct npum *n, struct npum_event *ev);
+	const char *name;
+	unsigned order;          /* registration order */
+};
+#define NPUM_MAX_EVENTS   64
+
+/* ---- Off-thread work --------------------------------------------------------
+ * Long work (a big DMA copy, a compute task) must not run on the caller's
+ * thread: in QEMU that is the main loop. A block hands it to the core with a
+ * virtual time at which it is due: run() executes on a host worker thread
+ * (or inline when the host has none: the sim backend, unit tests), touching
+ * only memory the block prepared for it; done() then runs on the model's
+ * thread at the due time, or when run() returns if that is later. Only
+ * done() may touch model state.
+ */
+struct npum_work {
+	const char *name;
+	void (*run)(struct npum_work *w);
+	void (*done)(struct npum *n, struct npum_work *w);
+	/* core-private */
+	struct npum *n;
+	struct npum_event due;
+	unsigned state;          /* NPUM_WORK_* in core/services.c */
+	uint64_t due_ns;
 };
 
 /* Delays of the self-completing handshakes, in virtual ns (docs/deviations.md). */
@@ -108,6 +159,7 @@ struct npum_btrs {
 	uint32_t telemetry[3];
 	uint64_t ats_err_log;
 	uint32_t ufi_err_log;
+	struct npum_event ev_wp, ev_d0i3, ev_ip_reset; /* the handshakes completing */
 };
 
 struct npum_hostss {
@@ -119,6 +171,7 @@ struct npum_hostss {
 	uint32_t aon_idle_gen, aon_dpu_active;
 	uint32_t loading_address;
 	uint32_t tcu_ptw_overrides, tbu_mmussidv;
+	struct npum_event ev_island;     /* island status follows its enable */
 };
 
 struct npum_icb {
@@ -146,10 +199,8 @@ struct npum_cpuss {
 	uint32_t wdt_load;           /* perf ticks */
 	uint64_t wdt_start_ns;       /* when the count was (re)loaded */
 	bool     wdt_expired;
+	struct npum_event ev_wdt;        /* the watchdog reaches zero */
 };
-
-struct npum_mmu;   /* mmu.c */
-struct npum_lrt;   /* lrt.c */
 
 struct npum {
 	struct npum_config cfg;
@@ -162,56 +213,86 @@ struct npum {
 	struct npum_icb icb;
 	struct npum_fifo to_fw, to_host;
 	struct npum_cpuss cpu;
-	struct npum_mmu *mmu;
-	struct npum_lrt *lrt;
 
-	uint64_t event_deadline[NPUM_EV_COUNT];
+	/* blocks.def, in order, and what the core keeps for them */
+	void *priv[NPUM_BLOCK_COUNT];
+	bool inited[NPUM_BLOCK_COUNT];
+	const struct npum_window *windows[NPUM_MAX_WINDOWS]; /* sorted by (space, base) */
+	unsigned nwindows;
+
+	struct npum_event *events[NPUM_MAX_EVENTS];           /* in registration order */
+	unsigned nevents;
 	uint64_t armed_deadline;     /* what the host timer is set to */
 	bool     in_timer;           /* inside npum_timer_expired */
 
 	struct npum_stats stats;
 };
 
-/* ---- npu.c: services for the blocks ---------------------------------------- */
+static inline void *npum_priv(struct npum *n, enum npum_block_id id)
+{
+	return n->priv[id];
+}
+
+/* ---- core/services.c: what every block uses -------------------------------------- */
 uint64_t npum_now(struct npum *n);
-void npum_event_arm(struct npum *n, enum npum_event ev, uint64_t deadline_ns);
-void npum_event_cancel(struct npum *n, enum npum_event ev);
+void npum_event_init(struct npum *n, struct npum_event *ev, const char *name,
+		     void (*fire)(struct npum *n, struct npum_event *ev));
+void npum_event_arm(struct npum *n, struct npum_event *ev, uint64_t deadline_ns);
+void npum_event_cancel(struct npum *n, struct npum_event *ev);
+static inline bool npum_event_armed(const struct npum_event *ev)
+{
+	return ev->deadline != UINT64_MAX;
+}
+
+void npum_work_init(struct npum *n, struct npum_work *w, const char *name,
+		    void (*run)(struct npum_work *w),
+		    void (*done)(struct npum *n, struct npum_work *w));
+/* Start w (which must be idle); done() follows at due_ns or later. */
+void npum_work_submit(struct npum *n, struct npum_work *w, uint64_t due_ns);
+bool npum_work_busy(const struct npum_work *w);
+/* Forget w: wait until a running run() has returned; done() is not called. */
+void npum_work_cancel(struct npum *n, struct npum_work *w);
+
 void npum_guest_error(struct npum *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void npum_trace(struct npum *n, enum npum_trace_kind kind, const char *block, const char *name,
-	       uint64_t a, uint64_t b, uint64_t c, uint64_t d);
-void npum_trace_text(struct npum *n, enum npum_trace_kind kind, const char *name, const char *text);
 /* Bus-master DMA; a failure is counted and reported as a buttress UFI error. */
 int npum_dma_read(struct npum *n, uint64_t addr, void *buf, uint64_t len);
 int npum_dma_write(struct npum *n, uint64_t addr, const void *buf, uint64_t len);
+
+/* ---- core/trace.c -------------------------------------------------------------------- */
+static inline bool npum_tracing(const struct npum *n)
+{
+	return n->host.trace != NULL;
+}
+/* Stamps the record with virtual time and hands it to the host. */
+void npum_trace_emit(struct npum *n, struct npum_trace_rec *r);
+#include "trace_emit.h"
+
+/* ---- core/model.c ------------------------------------------------------------------- */
 /* True once the buttress grants power (VPU_STATUS.READY). */
 bool npum_ip_powered(const struct npum *n);
 /* Reset of the NPU IP (everything in BAR0), as the buttress IP reset does. */
 void npum_ip_reset(struct npum *n);
+/* Access to the control core's peripheral block (NPUM_SPACE_LRT) through the
+ * windows: 0, or -1 when no register is there (the caller reports it). */
+int npum_lrt_space_read(struct npum *n, uint32_t off, uint32_t *val);
+int npum_lrt_space_write(struct npum *n, uint32_t off, uint32_t val);
 
 /* ---- buttress.c ----------------------------------------------------------- */
-void npum_btrs_reset(struct npum *n);          /* cold reset only */
-void npum_btrs_event(struct npum *n, enum npum_event ev);
 uint32_t npum_btrs_pending(const struct npum *n); /* INTERRUPT_STAT & ~LOCAL_INT_MASK */
 void npum_btrs_raise(struct npum *n, uint32_t stat_bits);
 void npum_btrs_ufi_error(struct npum *n, uint32_t opcode);
 
 /* ---- hostss.c ------------------------------------------------------------- */
-void npum_hostss_reset(struct npum *n);
-void npum_hostss_event(struct npum *n, enum npum_event ev);
 
 /* ---- icb.c ---------------------------------------------------------------- */
-void npum_icb_reset(struct npum *n);
 void npum_icb_raise(struct npum *n, unsigned word, uint32_t bits); /* latch and update */
 void npum_irq_update(struct npum *n);          /* recompute the line, MSI on a rising edge */
 
 /* ---- ipc_fifo.c ------------------------------------------------------------- */
-void npum_fifo_reset(struct npum_fifo *f);
 bool npum_fifo_push(struct npum *n, struct npum_fifo *f, uint32_t v, const char *who);
 bool npum_fifo_pop(struct npum *n, struct npum_fifo *f, uint32_t *v, const char *who);
 
 /* ---- cpuss.c ---------------------------------------------------------------- */
-void npum_cpuss_reset(struct npum *n);
-void npum_cpuss_event(struct npum *n, enum npum_event ev);
 uint64_t npum_perf_counter(struct npum *n);     /* TIM_PERF_FREE_CNT, 38.4 MHz */
 bool npum_doorbell_any_pending(const struct npum *n);
 void npum_wdt_reload(struct npum *n, uint32_t ticks);
@@ -224,9 +305,6 @@ uint32_t npum_wdt_remaining(struct npum *n);
 #define NPUM_MMU_ACC_WRITE  0x1u
 #define NPUM_MMU_ACC_INSTR  0x2u  /* instruction fetch (reported in events) */
 
-int  npum_mmu_init(struct npum *n);
-void npum_mmu_fini(struct npum *n);
-void npum_mmu_reset(struct npum *n);
 /*
  * Read or write NPU virtual memory as the master behind StreamID `sid`
  * (NPU_MMU_SID_LRT / NPU_MMU_SID_DMA), substream `ssid`. The transaction
@@ -247,13 +325,12 @@ int npum_mmu_write(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, con
 		  uint64_t len, bool *faulted);
 
 /* ---- lrt.c: the control core subsystem ------------------------------------ */
-int  npum_lrt_init(struct npum *n);
-void npum_lrt_fini(struct npum *n);
-void npum_lrt_reset(struct npum *n);            /* stop the core, clear TCM and peripherals */
-void npum_lrt_event(struct npum *n, enum npum_event ev);
 void npum_lrt_sync(struct npum *n);             /* run the core up to now */
 void npum_lrt_start(struct npum *n, uint32_t entry);
 void npum_lrt_irq_update(struct npum *n);       /* a peripheral source changed */
+/* Level of an interrupt source of the core's controller that a block other
+ * than the FIFOs and doorbells drives (NPU_LRT_IRQ_*, lrt.h). */
+void npum_lrt_irq_set(struct npum *n, uint32_t source, bool level);
 uint32_t npum_lrt_dsu_read(struct npum *n, uint32_t offset);
 bool npum_lrt_idle(struct npum *n);             /* in reset, halted, or WFI */
 

@@ -9,6 +9,8 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/thread.h"
 #include "qemu/module.h"
 #include "qemu/timer.h"
 #include "qemu/units.h"
@@ -52,6 +54,18 @@ struct IntelNpuState {
      * otherwise re-enter it. */
     bool in_model;
 
+    /* Off-thread work (DMA and compute engines): one worker thread runs the
+     * model's npum_work bodies; a bottom half reports them finished on the
+     * main loop. work_lock guards the queues and work_running. */
+    QemuThread worker;
+    QemuMutex work_lock;
+    QemuCond work_cond;
+    GQueue work_pending;
+    GQueue work_finished;
+    struct npum_work *work_running;
+    QEMUBH *work_bh;
+    bool work_quit;
+
     /* properties */
     uint32_t device_id;
     uint32_t lrt_ipus;
@@ -77,15 +91,15 @@ static void npu_host_msi_notify(void *opaque)
     PCIDevice *pdev = PCI_DEVICE(opaque);
 
     if (msix_enabled(pdev)) {
-        trace_intel_npu_msi("msix");
+        trace_intel_npu_msi_delivery("msix");
         msix_notify(pdev, 0);
     } else if (msi_enabled(pdev)) {
-        trace_intel_npu_msi("msi");
+        trace_intel_npu_msi_delivery("msi");
         msi_notify(pdev, 0);
     } else {
         /* The function has no INTx pin: without MSI the interrupt is lost,
          * as on hardware. */
-        trace_intel_npu_msi("dropped: MSI and MSI-X disabled");
+        trace_intel_npu_msi_delivery("dropped: MSI and MSI-X disabled");
     }
 }
 
@@ -111,45 +125,13 @@ static void npu_host_guest_error(void *opaque, const char *msg)
     qemu_log_mask(LOG_GUEST_ERROR, "%s: %s\n", TYPE_INTEL_NPU_MTL, msg);
 }
 
-static void npu_host_trace(void *opaque, const struct npum_trace *ev)
+/* The model's records, to the trace_intel_npu_* functions QEMU generated
+ * from trace-events (both come from qemu-device/model/trace.list). */
+#include "trace_dispatch.h"
+
+static void npu_host_trace(void *opaque, const struct npum_trace_rec *rec)
 {
-    switch (ev->kind) {
-    case NPUM_TRACE_REG_READ:
-        trace_intel_npu_reg_read(ev->block, ev->name, ev->a, ev->b, ev->c, ev->d);
-        break;
-    case NPUM_TRACE_REG_WRITE:
-        trace_intel_npu_reg_write(ev->block, ev->name, ev->a, ev->b, ev->c, ev->d);
-        break;
-    case NPUM_TRACE_MMU_WALK:
-        trace_intel_npu_mmu_walk(ev->a >> 32, (uint32_t)ev->a, ev->b, ev->c, ev->d);
-        break;
-    case NPUM_TRACE_MMU_FAULT:
-        trace_intel_npu_mmu_fault(ev->name, ev->a >> 32, (uint32_t)ev->a, ev->b, ev->c, ev->d);
-        break;
-    case NPUM_TRACE_MMU_CMD:
-        trace_intel_npu_mmu_cmd(ev->name, ev->a, ev->b, ev->c);
-        break;
-    case NPUM_TRACE_FIFO:
-        trace_intel_npu_fifo(ev->block, ev->name, ev->a, ev->b);
-        break;
-    case NPUM_TRACE_IRQ:
-        trace_intel_npu_irq(ev->name, ev->a, ev->b, ev->c, ev->d);
-        break;
-    case NPUM_TRACE_MSI:
-        break; /* traced with the delivery method in npu_host_msi_notify */
-    case NPUM_TRACE_DOORBELL:
-        trace_intel_npu_doorbell(ev->a);
-        break;
-    case NPUM_TRACE_POWER:
-        trace_intel_npu_power(ev->block, ev->name, ev->a, ev->b);
-        break;
-    case NPUM_TRACE_LRT:
-        trace_intel_npu_lrt(ev->name, ev->a, ev->b, ev->c, ev->d);
-        break;
-    case NPUM_TRACE_FW_CONSOLE:
-        trace_intel_npu_fw_console(ev->text);
-        break;
-    }
+    npu_trace_dispatch(rec);
 }
 
 static void npu_host_console(void *opaque, const char *line)
@@ -162,7 +144,109 @@ static void npu_host_console(void *opaque, const char *line)
     }
 }
 
-static const struct npum_host_ops npum_host_ops = {
+/* ---- Off-thread work -------------------------------------------------------- */
+
+static void *npu_worker_thread(void *opaque)
+{
+    IntelNpuState *s = opaque;
+
+    qemu_mutex_lock(&s->work_lock);
+    while (!s->work_quit) {
+        struct npum_work *w = g_queue_pop_head(&s->work_pending);
+
+        if (!w) {
+            qemu_cond_wait(&s->work_cond, &s->work_lock);
+            continue;
+        }
+        s->work_running = w;
+        qemu_mutex_unlock(&s->work_lock);
+        npum_work_run(w);               /* touches no model state */
+        qemu_mutex_lock(&s->work_lock);
+        s->work_running = NULL;
+        g_queue_push_tail(&s->work_finished, w);
+        qemu_cond_broadcast(&s->work_cond);
+        qemu_bh_schedule(s->work_bh);
+    }
+    qemu_mutex_unlock(&s->work_lock);
+    return NULL;
+}
+
+static void npu_host_work_start(void *opaque, struct npum_work *w)
+{
+    IntelNpuState *s = opaque;
+
+    qemu_mutex_lock(&s->work_lock);
+    g_queue_push_tail(&s->work_pending, w);
+    qemu_cond_broadcast(&s->work_cond);
+    qemu_mutex_unlock(&s->work_lock);
+}
+
+/* The model forgets w (IP reset, unplug): it must not be running when this
+ * returns, and its finished report is dropped. */
+static void npu_host_work_wait(void *opaque, struct npum_work *w)
+{
+    IntelNpuState *s = opaque;
+
+    qemu_mutex_lock(&s->work_lock);
+    g_queue_remove(&s->work_pending, w);
+    while (s->work_running == w) {
+        qemu_cond_wait(&s->work_cond, &s->work_lock);
+    }
+    g_queue_remove(&s->work_finished, w);
+    qemu_mutex_unlock(&s->work_lock);
+}
+
+static bool npu_enter(IntelNpuState *s, unsigned bar, hwaddr addr);
+
+/* Main loop, BQL held: report what the worker finished. */
+static void npu_work_bh(void *opaque)
+{
+    IntelNpuState *s = opaque;
+
+    for (;;) {
+        struct npum_work *w;
+
+        qemu_mutex_lock(&s->work_lock);
+        w = g_queue_pop_head(&s->work_finished);
+        qemu_mutex_unlock(&s->work_lock);
+        if (!w || !npu_enter(s, 0, 0)) {
+            break;
+        }
+        npum_work_finished(s->npu, w);
+        s->in_model = false;
+    }
+}
+
+static void npu_worker_start(IntelNpuState *s)
+{
+    qemu_mutex_init(&s->work_lock);
+    qemu_cond_init(&s->work_cond);
+    g_queue_init(&s->work_pending);
+    g_queue_init(&s->work_finished);
+    s->work_running = NULL;
+    s->work_quit = false;
+    s->work_bh = qemu_bh_new(npu_work_bh, s);
+    qemu_thread_create(&s->worker, "intel-npu-work", npu_worker_thread, s,
+                       QEMU_THREAD_JOINABLE);
+}
+
+/* After npum_destroy, which cancelled (waited for) all the model's work. */
+static void npu_worker_stop(IntelNpuState *s)
+{
+    qemu_mutex_lock(&s->work_lock);
+    s->work_quit = true;
+    qemu_cond_broadcast(&s->work_cond);
+    qemu_mutex_unlock(&s->work_lock);
+    qemu_thread_join(&s->worker);
+    qemu_bh_delete(s->work_bh);
+    s->work_bh = NULL;
+    g_queue_clear(&s->work_pending);
+    g_queue_clear(&s->work_finished);
+    qemu_cond_destroy(&s->work_cond);
+    qemu_mutex_destroy(&s->work_lock);
+}
+
+static const struct npum_host_ops npu_glue_ops = {
     .dma_read = npu_host_dma_read,
     .dma_write = npu_host_dma_write,
     .msi_notify = npu_host_msi_notify,
@@ -171,6 +255,8 @@ static const struct npum_host_ops npum_host_ops = {
     .guest_error = npu_host_guest_error,
     .trace = npu_host_trace,
     .console = npu_host_console,
+    .work_start = npu_host_work_start,
+    .work_wait = npu_host_work_wait,
 };
 
 /* ---- Register BARs --------------------------------------------------------- */
@@ -301,7 +387,8 @@ static void npu_realize(PCIDevice *pdev, Error **errp)
     cfg.lrt_lead_ns = MIN(s->lrt_lead_us, 10001u) * 1000u;
 
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, npu_timer_cb, s);
-    s->npu = npum_create(&cfg, &npum_host_ops, s, &err);
+    npu_worker_start(s);
+    s->npu = npum_create(&cfg, &npu_glue_ops, s, &err);
     if (!s->npu) {
         error_setg(errp, "%s", err);
         goto fail_timer;
@@ -347,6 +434,7 @@ fail_npu:
     npum_destroy(s->npu);
     s->npu = NULL;
 fail_timer:
+    npu_worker_stop(s);
     timer_free(s->timer);
     s->timer = NULL;
 }
@@ -362,6 +450,7 @@ static void npu_exit(PCIDevice *pdev)
     msi_uninit(pdev);
     npum_destroy(s->npu);
     s->npu = NULL;
+    npu_worker_stop(s);
     timer_free(s->timer);
     s->timer = NULL;
 }

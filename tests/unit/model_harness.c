@@ -122,7 +122,22 @@ static void copy_str(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-static void tlog_append(struct mh *h, const struct npum_trace *ev)
+static void trace_copy(struct mh_trace_rec *r, const struct npum_trace_rec *ev)
+{
+	const struct npum_trace_desc *d = npum_trace_describe(ev->id);
+
+	memset(r, 0, sizeof(*r));
+	r->kind = ev->id;
+	r->time_ns = ev->time_ns;
+	for (unsigned i = 0; d && i < d->nfields; i++) {
+		if (d->fields[i].type == NPUM_TF_STR)
+			copy_str(r->s[i], sizeof(r->s[i]), ev->f[i].s);
+		else
+			r->u[i] = ev->f[i].u;
+	}
+}
+
+static void tlog_append(struct mh *h, const struct npum_trace_rec *ev)
 {
 	struct mh_trace_rec *r;
 
@@ -138,30 +153,24 @@ static void tlog_append(struct mh *h, const struct npum_trace *ev)
 		h->tlog_cap = cap;
 	}
 	r = &h->tlog[h->tlog_len++];
-	memset(r, 0, sizeof(*r));
-	r->kind = ev->kind;
-	copy_str(r->block, sizeof(r->block), ev->block);
-	copy_str(r->name, sizeof(r->name), ev->name);
-	r->a = ev->a;
-	r->b = ev->b;
-	r->c = ev->c;
-	r->d = ev->d;
-	if (ev->text) {
-		r->text = strdup(ev->text);
+	trace_copy(r, ev);
+	if (ev->id == NPUM_TRACE_FW_CONSOLE) {
+		r->text = strdup(ev->f[0].s);
 		if (!r->text)
 			abort();
 	}
 }
 
-static void host_trace(void *opaque, const struct npum_trace *ev)
+static void host_trace(void *opaque, const struct npum_trace_rec *ev)
 {
 	struct mh *h = opaque;
 
-	if ((unsigned)ev->kind < MH_TRACE_KINDS)
-		h->traces[ev->kind]++;
-	if (ev->kind == NPUM_TRACE_MMU_FAULT) {
-		h->last_fault = *ev;
-		h->faults_by_event[ev->c & 0xFF]++;
+	if ((unsigned)ev->id < MH_TRACE_KINDS)
+		h->traces[ev->id]++;
+	if (ev->id == NPUM_TRACE_MMU_FAULT) {
+		/* fields: event, sid, ssid, va, id, acc */
+		trace_copy(&h->last_fault, ev);
+		h->faults_by_event[ev->f[4].u & 0xFF]++;
 	}
 	if (h->tlog_on)
 		tlog_append(h, ev);
@@ -264,7 +273,7 @@ void mh_trace_log(struct mh *h, bool on)
 	h->tlog_on = on;
 }
 
-const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_kind kind)
+const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_id kind)
 {
 	for (size_t i = h->tlog_len; i-- > 0;)
 		if (h->tlog[i].kind == kind)
@@ -272,16 +281,28 @@ const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_kin
 	return NULL;
 }
 
-size_t mh_trace_count(const struct mh *h, enum npum_trace_kind kind, const char *block,
-		      const char *name)
+/* Index of the k-th string field of an event, or -1. */
+static int str_field(enum npum_trace_id kind, unsigned k)
 {
+	const struct npum_trace_desc *d = npum_trace_describe(kind);
+
+	for (unsigned i = 0; d && i < d->nfields; i++)
+		if (d->fields[i].type == NPUM_TF_STR && k-- == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t mh_trace_count(const struct mh *h, enum npum_trace_id kind, const char *s0,
+		      const char *s1)
+{
+	int i0 = str_field(kind, 0), i1 = str_field(kind, 1);
 	size_t n = 0;
 
 	for (size_t i = 0; i < h->tlog_len; i++) {
 		const struct mh_trace_rec *r = &h->tlog[i];
 
-		if (r->kind == kind && (!block || !strcmp(r->block, block)) &&
-		    (!name || !strcmp(r->name, name)))
+		if (r->kind == kind && (!s0 || (i0 >= 0 && !strcmp(r->s[i0], s0))) &&
+		    (!s1 || (i1 >= 0 && !strcmp(r->s[i1], s1))))
 			n++;
 	}
 	return n;

@@ -34,7 +34,7 @@
 #define MH_RAM_DEFAULT     (16u << 20)
 #define MH_DMA_LOG_SIZE    256   /* most recent DMA accesses kept */
 #define MH_MAX_SSID        256   /* CD table entries, as ivpu (§6) */
-#define MH_TRACE_KINDS     (NPUM_TRACE_FW_CONSOLE + 1)
+#define MH_TRACE_KINDS     NPUM_TRACE_COUNT
 #define MH_CONSOLE_MAX     (4u << 20)
 
 struct mh_dma_rec {
@@ -42,13 +42,16 @@ struct mh_dma_rec {
 	bool write, ok;
 };
 
-/* A copy of one trace record (mh_trace_log): strings copied (block and name
- * truncated to fit; "" for NULL), text duplicated (NULL when none). */
+/* A copy of one trace record (mh_trace_log), field by field in the event's
+ * order (trace.list): numbers in u[], strings copied into s[] (truncated to
+ * fit; "" for NULL) with u[] 0, the firmware console line duplicated into
+ * text (NULL for other events). */
+#define MH_TRACE_STR 48
 struct mh_trace_rec {
-	enum npum_trace_kind kind;
-	char block[24];
-	char name[40];
-	uint64_t a, b, c, d;
+	enum npum_trace_id kind;
+	uint64_t time_ns;
+	uint64_t u[NPUM_TRACE_MAX_FIELDS];
+	char s[NPUM_TRACE_MAX_FIELDS][MH_TRACE_STR];
 	char *text;
 };
 
@@ -77,7 +80,7 @@ struct mh {
 	struct mh_dma_rec dma_log[MH_DMA_LOG_SIZE];
 	uint64_t dma_count;          /* total accesses; dma_log holds the last ones */
 	uint64_t traces[MH_TRACE_KINDS];
-	struct npum_trace last_fault; /* last NPUM_TRACE_MMU_FAULT (name valid: static) */
+	struct mh_trace_rec last_fault; /* last NPUM_TRACE_MMU_FAULT (text NULL) */
 	uint64_t faults_by_event[256]; /* NPUM_TRACE_MMU_FAULT by event id (0 = abort) */
 
 	/* Trace log: every record while mh_trace_log(h, true) is in force */
@@ -113,10 +116,12 @@ void mh_fini(struct mh *h);
 void mh_trace_log(struct mh *h, bool on);
 void mh_trace_clear(struct mh *h);
 /* The most recent logged record of a kind, or NULL. */
-const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_kind kind);
-/* Number of logged records of a kind (with block and name when non-NULL). */
-size_t mh_trace_count(const struct mh *h, enum npum_trace_kind kind, const char *block,
-		      const char *name);
+const struct mh_trace_rec *mh_trace_last(const struct mh *h, enum npum_trace_id kind);
+/* Number of logged records of a kind whose first and second string fields
+ * are s0 and s1 (NULL: any). E.g. (NPUM_TRACE_POWER, "buttress", "workpoint"),
+ * (NPUM_TRACE_IRQ, "assert", NULL). */
+size_t mh_trace_count(const struct mh *h, enum npum_trace_id kind, const char *s0,
+		      const char *s1);
 void mh_console_clear(struct mh *h);
 bool mh_console_has(const struct mh *h, const char *s);
 

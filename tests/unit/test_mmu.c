@@ -694,7 +694,7 @@ static void test_block_mappings(void)
 	mh_w64(&H, H.pgd[0] + 1 * 8, 0 | (PTE_OK & ~NPU_MMU_ENTRY_TABLE));
 	mmu_rd32(SID_LRT, 0, UINT64_C(1) << 39, &ret);
 	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
-	CU_ASSERT_EQUAL(H.last_fault.c, NPU_MMU_EVT_F_TRANSLATION);
+	CU_ASSERT_EQUAL(H.last_fault.u[4], NPU_MMU_EVT_F_TRANSLATION);
 	finish();
 }
 
@@ -1363,7 +1363,7 @@ static void test_bus_master_off(void)
 	npum_bus_master_changed(H.npu, false);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
 	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
-	CU_ASSERT_STRING_EQUAL(H.last_fault.name, "F_STE_FETCH");
+	CU_ASSERT_STRING_EQUAL(H.last_fault.s[0], "F_STE_FETCH");
 	CU_ASSERT_EQUAL(gerror_active(), NPU_MMU_GERROR_EVTQ_ABT);
 	CU_ASSERT(icb0() & NPU_ICB_0_MMU_IRQ_2_GERROR);
 	CU_ASSERT_EQUAL(evtq_prod(), 0);
@@ -1547,7 +1547,7 @@ static void test_ip_reset(void)
 	set_cr0(NPU_MMU_CR0_SMMUEN);
 	mmu_rd32(SID_LRT, 0, VA_FW, &ret);
 	CU_ASSERT_EQUAL(ret, NPUM_MMU_ABORT);
-	CU_ASSERT_STRING_EQUAL(H.last_fault.name, "C_BAD_STE");
+	CU_ASSERT_STRING_EQUAL(H.last_fault.s[0], "C_BAD_STE");
 	mh_w64(&H, ste_addr(SID_LRT), mh_ste_dword0(H.cdtab));
 	CU_ASSERT_EQUAL(mmu_rd32(SID_LRT, 0, VA_FW, &ret), 0x19000000);
 
@@ -1574,10 +1574,11 @@ static void test_traces(void)
 	fault_once(); /* faults are not cached: each one walks */
 	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_WALK] - walks, 3);
 	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_FAULT] - faults, 2);
-	CU_ASSERT_STRING_EQUAL(H.last_fault.name, "F_TRANSLATION");
-	CU_ASSERT_EQUAL(H.last_fault.a, (uint64_t)SID_LRT << 32 | 0);
-	CU_ASSERT_EQUAL(H.last_fault.b, VA_HOLE);
-	CU_ASSERT_EQUAL(H.last_fault.c, NPU_MMU_EVT_F_TRANSLATION);
+	CU_ASSERT_STRING_EQUAL(H.last_fault.s[0], "F_TRANSLATION");
+	CU_ASSERT_EQUAL(H.last_fault.u[1], SID_LRT);
+	CU_ASSERT_EQUAL(H.last_fault.u[2], 0);
+	CU_ASSERT_EQUAL(H.last_fault.u[3], VA_HOLE);
+	CU_ASSERT_EQUAL(H.last_fault.u[4], NPU_MMU_EVT_F_TRANSLATION);
 	CU_ASSERT(mh_mmu_sync(&H) == 0);
 	CU_ASSERT_EQUAL(H.traces[NPUM_TRACE_MMU_CMD] - cmds, 1);
 	CU_ASSERT_EQUAL(H.npu->stats.mmu_walks, 3);

@@ -199,14 +199,14 @@ static void test_64bit_pairs(void)
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 2);
 	r = &H.tlog[0];
 	CU_ASSERT_EQUAL(r->kind, NPUM_TRACE_REG_WRITE);
-	CU_ASSERT_STRING_EQUAL(r->name, "ICB_ENABLE_0");
-	CU_ASSERT_EQUAL(r->b, NPU_HOST_SS_ICB_ENABLE_0);
-	CU_ASSERT_EQUAL(r->c, 4);
-	CU_ASSERT_EQUAL(r->d, 0xC00001F0);
+	CU_ASSERT_STRING_EQUAL(r->s[1], "ICB_ENABLE_0");
+	CU_ASSERT_EQUAL(r->u[3], NPU_HOST_SS_ICB_ENABLE_0);
+	CU_ASSERT_EQUAL(r->u[4], 4);
+	CU_ASSERT_EQUAL(r->u[5], 0xC00001F0);
 	r = &H.tlog[1];
-	CU_ASSERT_STRING_EQUAL(r->name, "ICB_ENABLE_1");
-	CU_ASSERT_EQUAL(r->b, NPU_HOST_SS_ICB_ENABLE_1);
-	CU_ASSERT_EQUAL(r->d, 0x7);
+	CU_ASSERT_STRING_EQUAL(r->s[1], "ICB_ENABLE_1");
+	CU_ASSERT_EQUAL(r->u[3], NPU_HOST_SS_ICB_ENABLE_1);
+	CU_ASSERT_EQUAL(r->u[5], 0x7);
 	mh_trace_log(&H, false);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_ICB_ENABLE_0), 0xC00001F0);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_ICB_ENABLE_1), 0x7);
@@ -230,10 +230,10 @@ static void test_64bit_pairs(void)
 	mh_trace_log(&H, true);
 	CU_ASSERT_EQUAL(mh_rd64(&H, B, NPU_BTRS_ATS_ERR_LOG_0), 0x0123456789ABCDEFull);
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 2);
-	CU_ASSERT_STRING_EQUAL(H.tlog[0].name, "ATS_ERR_LOG_0");
-	CU_ASSERT_EQUAL(H.tlog[0].d, 0x89ABCDEF);
-	CU_ASSERT_STRING_EQUAL(H.tlog[1].name, "ATS_ERR_LOG_1");
-	CU_ASSERT_EQUAL(H.tlog[1].d, 0x01234567);
+	CU_ASSERT_STRING_EQUAL(H.tlog[0].s[1], "ATS_ERR_LOG_0");
+	CU_ASSERT_EQUAL(H.tlog[0].u[5], 0x89ABCDEF);
+	CU_ASSERT_STRING_EQUAL(H.tlog[1].s[1], "ATS_ERR_LOG_1");
+	CU_ASSERT_EQUAL(H.tlog[1].u[5], 0x01234567);
 	mh_trace_log(&H, false);
 	CU_ASSERT_EQUAL(mh_rd32(&H, B, NPU_BTRS_ATS_ERR_LOG_0), 0x89ABCDEF);
 	CU_ASSERT_EQUAL(mh_rd32(&H, B, NPU_BTRS_ATS_ERR_LOG_1), 0x01234567);
@@ -257,10 +257,10 @@ static void test_64bit_native(void)
 	CU_ASSERT_EQUAL(mh_rd64(&H, V, NPU_CPU_SS_TIM_PERF_FREE_CNT), want);
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 1);
 	CU_ASSERT_EQUAL(H.tlog[0].kind, NPUM_TRACE_REG_READ);
-	CU_ASSERT_STRING_EQUAL(H.tlog[0].block, "CPU_SS");
-	CU_ASSERT_STRING_EQUAL(H.tlog[0].name, "TIM_PERF_FREE_CNT");
-	CU_ASSERT_EQUAL(H.tlog[0].c, 8);
-	CU_ASSERT_EQUAL(H.tlog[0].d, want);
+	CU_ASSERT_STRING_EQUAL(H.tlog[0].s[0], "CPU_SS");            /* block */
+	CU_ASSERT_STRING_EQUAL(H.tlog[0].s[1], "TIM_PERF_FREE_CNT"); /* reg */
+	CU_ASSERT_EQUAL(H.tlog[0].u[4], 8);                          /* size */
+	CU_ASSERT_EQUAL(H.tlog[0].u[5], want);                       /* val */
 	mh_trace_log(&H, false);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_CPU_SS_TIM_PERF_FREE_CNT), (uint32_t)want);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_CPU_SS_TIM_PERF_FREE_CNT + 4), (uint32_t)(want >> 32));
@@ -407,7 +407,8 @@ static void test_reg_name(void)
 
 /* ---- Trace ------------------------------------------------------------------------------ */
 
-static void expect_rec(size_t i, enum npum_trace_kind kind, const char *block, const char *name,
+/* reg_read / reg_write fields: block, reg, bar, off, size, val */
+static void expect_rec(size_t i, enum npum_trace_id kind, const char *block, const char *name,
 		       unsigned bar, uint32_t off, unsigned size, uint64_t val)
 {
 	const struct mh_trace_rec *r;
@@ -415,12 +416,12 @@ static void expect_rec(size_t i, enum npum_trace_kind kind, const char *block, c
 	CU_ASSERT_FATAL(i < H.tlog_len);
 	r = &H.tlog[i];
 	CU_ASSERT_EQUAL(r->kind, kind);
-	CU_ASSERT_STRING_EQUAL(r->block, block);
-	CU_ASSERT_STRING_EQUAL(r->name, name);
-	CU_ASSERT_EQUAL(r->a, bar);
-	CU_ASSERT_EQUAL(r->b, off);
-	CU_ASSERT_EQUAL(r->c, size);
-	CU_ASSERT_EQUAL(r->d, val);
+	CU_ASSERT_STRING_EQUAL(r->s[0], block);
+	CU_ASSERT_STRING_EQUAL(r->s[1], name);
+	CU_ASSERT_EQUAL(r->u[2], bar);
+	CU_ASSERT_EQUAL(r->u[3], off);
+	CU_ASSERT_EQUAL(r->u[4], size);
+	CU_ASSERT_EQUAL(r->u[5], val);
 }
 
 static void test_trace_every_access(void)
@@ -462,7 +463,7 @@ static void test_trace_every_access(void)
 		   NPU_CPU_SS_DOORBELL(9), 4, 1);
 	CU_ASSERT_EQUAL_FATAL(H.tlog_len, 9);
 	CU_ASSERT_EQUAL(H.tlog[6].kind, NPUM_TRACE_DOORBELL);
-	CU_ASSERT_EQUAL(H.tlog[6].a, 9);
+	CU_ASSERT_EQUAL(H.tlog[6].u[0], 9);
 	expect_rec(7, NPUM_TRACE_REG_READ, "ICB", "ICB_ENABLE_0", V, NPU_HOST_SS_ICB_ENABLE_0, 4, 0);
 	expect_rec(8, NPUM_TRACE_REG_READ, "ICB", "ICB_ENABLE_1", V, NPU_HOST_SS_ICB_ENABLE_1, 4, 0);
 	down();

@@ -303,6 +303,8 @@ void npu_reg_write32(struct npu_device *dev, unsigned bar, uint32_t off, uint32_
 struct npu_os *npu_device_os(struct npu_device *dev);
 /* For backends: put a line into the log of the device that owns os (or
  * stderr when no device does yet), e.g. the sim backend's guest errors. */
+/* Whether npu_os_report would keep a line of this level (saves formatting). */
+bool npu_os_log_enabled(struct npu_os *os, enum npu_log_level level);
 void npu_os_report(struct npu_os *os, enum npu_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Log a line into the device's log (tools annotate their runs). */

@@ -7,6 +7,9 @@
  * while a non-zero PLL ratio is granted and D0i3 is not requested. Losing
  * power loses the IP's state, exactly like an IP reset.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "npum_internal.h"
 
 static struct npum_btrs *btrs(struct npum *n)
@@ -14,20 +17,21 @@ static struct npum_btrs *btrs(struct npum *n)
 	return &n->btrs;
 }
 
-void npum_btrs_reset(struct npum *n)
+/* The buttress is outside the NPU IP: only a cold reset resets it. */
+static void btrs_reset(struct npum *n)
 {
 	struct npum_btrs *b = btrs(n);
 
-	*b = (struct npum_btrs){ 0 };
+	npum_event_cancel(n, &b->ev_wp);
+	npum_event_cancel(n, &b->ev_d0i3);
+	npum_event_cancel(n, &b->ev_ip_reset);
+	memset(b, 0, offsetof(struct npum_btrs, ev_wp));
 	/* Everything masked out of reset; ivpu unmasks after the firmware
 	 * is ready (§3.4). */
 	b->local_mask = UINT32_MAX;
 	b->global_mask = NPU_BTRS_GLOBAL_INT_MASK_MASKED;
 	/* The function comes out of cold reset in D0i3 with no workpoint. */
 	b->d0i3 = NPU_BTRS_VPU_D0I3_CONTROL_I3;
-	npum_event_cancel(n, NPUM_EV_BTRS_WP);
-	npum_event_cancel(n, NPUM_EV_BTRS_D0I3);
-	npum_event_cancel(n, NPUM_EV_BTRS_IP_RESET);
 }
 
 uint32_t npum_btrs_pending(const struct npum *n)
@@ -54,8 +58,8 @@ static void btrs_power_changed(struct npum *n, bool was_powered)
 
 	if (was_powered == powered)
 		return;
-	npum_trace(n, NPUM_TRACE_POWER, "buttress", powered ? "ip-power-on" : "ip-power-off",
-		  n->btrs.current_ratio, n->btrs.d0i3, 0, 0);
+	npum_trace_power(n, "buttress", powered ? "ip-power-on" : "ip-power-off",
+			 n->btrs.current_ratio, n->btrs.d0i3);
 	if (!powered)
 		npum_ip_reset(n);
 }
@@ -67,7 +71,7 @@ static uint32_t clamp_ratio(uint32_t v, uint32_t lo, uint32_t hi)
 
 /* The punit grants the requested target within the fused range and the
  * request's own min/max; a zero target turns the PLL off (§3.1). */
-static void btrs_workpoint_done(struct npum *n)
+static void btrs_workpoint_done(struct npum *n, struct npum_event *ev)
 {
 	struct npum_btrs *b = btrs(n);
 	bool was_powered = npum_ip_powered(n);
@@ -90,33 +94,23 @@ static void btrs_workpoint_done(struct npum *n)
 		b->current_config = 0;
 		b->pll_lock = false;
 	}
-	npum_trace(n, NPUM_TRACE_POWER, "buttress", "workpoint", b->current_ratio, b->current_config,
-		  0, 0);
+	npum_trace_power(n, "buttress", "workpoint", b->current_ratio, b->current_config);
 	if (old != b->current_ratio)
 		b->int_stat |= NPU_BTRS_INTERRUPT_STAT_FREQ_CHANGE;
 	btrs_power_changed(n, was_powered);
 	npum_irq_update(n);
 }
 
-void npum_btrs_event(struct npum *n, enum npum_event ev)
+static void btrs_d0i3_done(struct npum *n, struct npum_event *ev)
 {
-	struct npum_btrs *b = btrs(n);
+	btrs(n)->d0i3_inprogress = false;
+	npum_trace_power(n, "buttress", "d0i3-done", btrs(n)->d0i3, 0);
+}
 
-	switch (ev) {
-	case NPUM_EV_BTRS_WP:
-		btrs_workpoint_done(n);
-		break;
-	case NPUM_EV_BTRS_D0I3:
-		b->d0i3_inprogress = false;
-		npum_trace(n, NPUM_TRACE_POWER, "buttress", "d0i3-done", b->d0i3, 0, 0, 0);
-		break;
-	case NPUM_EV_BTRS_IP_RESET:
-		b->ip_reset_trigger = false;
-		npum_trace(n, NPUM_TRACE_POWER, "buttress", "ip-reset-done", 0, 0, 0, 0);
-		break;
-	default:
-		break;
-	}
+static void btrs_ip_reset_done(struct npum *n, struct npum_event *ev)
+{
+	btrs(n)->ip_reset_trigger = false;
+	npum_trace_power(n, "buttress", "ip-reset-done", 0, 0);
 }
 
 /* ---- Registers ------------------------------------------------------------------ */
@@ -169,7 +163,7 @@ static void wr_wp_cmd(struct npum *n, const struct npum_reg *r, unsigned idx, ui
 		return;
 	}
 	btrs(n)->wp_send = true;
-	npum_event_arm(n, NPUM_EV_BTRS_WP, npum_now(n) + NPUM_DELAY_WP_NS);
+	npum_event_arm(n, &btrs(n)->ev_wp, npum_now(n) + NPUM_DELAY_WP_NS);
 }
 
 static uint64_t rd_current_pll(struct npum *n, const struct npum_reg *r, unsigned idx)
@@ -262,7 +256,7 @@ static void wr_ip_reset(struct npum *n, const struct npum_reg *r, unsigned idx, 
 	}
 	btrs(n)->ip_reset_trigger = true;
 	npum_ip_reset(n);
-	npum_event_arm(n, NPUM_EV_BTRS_IP_RESET, npum_now(n) + NPUM_DELAY_IP_RESET_NS);
+	npum_event_arm(n, &btrs(n)->ev_ip_reset, npum_now(n) + NPUM_DELAY_IP_RESET_NS);
 }
 
 static uint64_t rd_d0i3(struct npum *n, const struct npum_reg *r, unsigned idx)
@@ -285,8 +279,8 @@ static void wr_d0i3(struct npum *n, const struct npum_reg *r, unsigned idx, uint
 		return;
 	b->d0i3 = i3;
 	b->d0i3_inprogress = true;
-	npum_event_arm(n, NPUM_EV_BTRS_D0I3, npum_now(n) + NPUM_DELAY_D0I3_NS);
-	npum_trace(n, NPUM_TRACE_POWER, "buttress", i3 ? "d0i3-enter" : "d0i3-exit", 0, 0, 0, 0);
+	npum_event_arm(n, &b->ev_d0i3, npum_now(n) + NPUM_DELAY_D0I3_NS);
+	npum_trace_power(n, "buttress", i3 ? "d0i3-enter" : "d0i3-exit", 0, 0);
 	btrs_power_changed(n, was_powered);
 }
 
@@ -350,5 +344,21 @@ static const struct npum_reg btrs_regs[] = {
 	REG_WO(NPU_BTRS_UFI_ERR_CLEAR, "UFI_ERR_CLEAR", wr_ufi_clear),
 };
 
-const struct npum_reg_block npum_btrs_block =
-	REG_BLOCK("BUTTRESS", NPU_BAR_REGB, 0, NPU_BAR4_SIZE, false, btrs_regs);
+static const struct npum_window btrs_windows[] = {
+	NPUM_WINDOW("BUTTRESS", NPU_BAR_REGB, 0, NPU_BAR4_SIZE, false, btrs_regs),
+};
+
+static int btrs_init(struct npum *n)
+{
+	npum_event_init(n, &btrs(n)->ev_wp, "buttress workpoint", btrs_workpoint_done);
+	npum_event_init(n, &btrs(n)->ev_d0i3, "buttress d0i3", btrs_d0i3_done);
+	npum_event_init(n, &btrs(n)->ev_ip_reset, "buttress ip-reset", btrs_ip_reset_done);
+	return 0;
+}
+
+const struct npum_block npum_block_buttress = {
+	.name = "buttress",
+	.windows = NPUM_WINDOWS(btrs_windows),
+	.init = btrs_init,
+	.reset = btrs_reset,
+};

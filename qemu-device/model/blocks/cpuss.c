@@ -5,14 +5,17 @@
  * running perf counter), the debug-support unit registers and the 256
  * doorbells. hw-facts §2.4, §3.3, §5.5.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "npum_internal.h"
 
-void npum_cpuss_reset(struct npum *n)
+static void cpuss_ip_reset(struct npum *n)
 {
-	n->cpu = (struct npum_cpuss){ 0 };
+	npum_event_cancel(n, &n->cpu.ev_wdt);
+	memset(&n->cpu, 0, offsetof(struct npum_cpuss, ev_wdt));
 	n->cpu.perf_epoch_ns = npum_now(n);
 	n->cpu.wdt_load = NPU_TIM_WATCHDOG_RESET_VALUE;
-	npum_event_cancel(n, NPUM_EV_WDT);
 }
 
 /* ---- Perf counter: 38.4 MHz of virtual time since the last IP reset ----------- */
@@ -35,9 +38,9 @@ static void wdt_rearm(struct npum *n)
 	struct npum_cpuss *c = &n->cpu;
 
 	if (c->wdt_en && !c->wdt_expired)
-		npum_event_arm(n, NPUM_EV_WDT, c->wdt_start_ns + ticks_to_ns(c->wdt_load));
+		npum_event_arm(n, &c->ev_wdt, c->wdt_start_ns + ticks_to_ns(c->wdt_load));
 	else
-		npum_event_cancel(n, NPUM_EV_WDT);
+		npum_event_cancel(n, &c->ev_wdt);
 }
 
 void npum_wdt_reload(struct npum *n, uint32_t ticks)
@@ -71,10 +74,10 @@ uint32_t npum_wdt_remaining(struct npum *n)
 
 /* The watchdog fires as the "MSS" watchdog, which the boot parameters route
  * to ICB CPU_INT_REDIRECT_0 (hw-facts §4.4 watchdog_irq_mss = 32). */
-void npum_cpuss_event(struct npum *n, enum npum_event ev)
+static void cpuss_watchdog_expired(struct npum *n, struct npum_event *ev)
 {
 	n->cpu.wdt_expired = true;
-	npum_trace(n, NPUM_TRACE_LRT, "cpuss", "watchdog-expired", 0, n->cpu.wdt_load, 0, 0);
+	npum_trace_lrt(n, "watchdog-expired", 0, 0, 0, n->cpu.wdt_load);
 	npum_icb_raise(n, 0, NPU_ICB_0_CPU_INT_REDIRECT_0);
 }
 
@@ -219,7 +222,7 @@ static void wr_doorbell(struct npum *n, const struct npum_reg *r, unsigned idx, 
 	if (!(v & NPU_DOORBELL_SET))
 		return;
 	n->cpu.db_pending[idx / 32] |= 1u << (idx % 32);
-	npum_trace(n, NPUM_TRACE_DOORBELL, "doorbell", "ring", idx, 0, 0, 0);
+	npum_trace_doorbell(n, idx);
 	npum_lrt_irq_update(n);
 }
 
@@ -248,10 +251,22 @@ static const struct npum_reg doorbell_regs[] = {
 	  rd_doorbell, wr_doorbell },
 };
 
-const struct npum_reg_block npum_cpuss_block =
-	REG_BLOCK("CPU_SS", NPU_BAR_REGV, 0x06010000, 0x1A000, true, cpuss_regs);
-const struct npum_reg_block npum_dsu_block =
-	REG_BLOCK("CPU_SS_DSU", NPU_BAR_REGV, 0x04000000, 0x401000, true, dsu_regs);
-const struct npum_reg_block npum_doorbell_block =
-	REG_BLOCK("CPU_SS_DOORBELL", NPU_BAR_REGV, NPU_CPU_SS_DOORBELL_0,
-		  NPU_DOORBELL_COUNT * NPU_CPU_SS_DOORBELL_STRIDE, true, doorbell_regs);
+static const struct npum_window cpuss_windows[] = {
+	NPUM_WINDOW("CPU_SS_DSU", NPU_BAR_REGV, 0x04000000, 0x401000, true, dsu_regs),
+	NPUM_WINDOW("CPU_SS", NPU_BAR_REGV, 0x06010000, 0x1A000, true, cpuss_regs),
+	NPUM_WINDOW("CPU_SS_DOORBELL", NPU_BAR_REGV, NPU_CPU_SS_DOORBELL_0,
+		    NPU_DOORBELL_COUNT * NPU_CPU_SS_DOORBELL_STRIDE, true, doorbell_regs),
+};
+
+static int cpuss_init(struct npum *n)
+{
+	npum_event_init(n, &n->cpu.ev_wdt, "watchdog", cpuss_watchdog_expired);
+	return 0;
+}
+
+const struct npum_block npum_block_cpuss = {
+	.name = "cpuss",
+	.windows = NPUM_WINDOWS(cpuss_windows),
+	.init = cpuss_init,
+	.ip_reset = cpuss_ip_reset,
+};

@@ -5,6 +5,9 @@
  * address, and the host interface to the MMU's TCU/TBUs.
  * hw-facts §2.2, §3.1, §3.3.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "npum_internal.h"
 
 /* HW_VERSION is not documented beyond its fields; the model reports SoC
@@ -14,9 +17,10 @@
 	(NPU_FLD_PREP(NPU_HOST_SS_HW_VERSION_SOC_REVISION, NPU_PCI_REVISION_MTL) | \
 	 NPU_FLD_PREP(NPU_HOST_SS_HW_VERSION_VPU_GENERATION, 0x37))
 
-void npum_hostss_reset(struct npum *n)
+static void hostss_ip_reset(struct npum *n)
 {
-	n->hs = (struct npum_hostss){ 0 };
+	npum_event_cancel(n, &n->hs.ev_island);
+	memset(&n->hs, 0, offsetof(struct npum_hostss, ev_island));
 	/* Power island isolated out of reset; the host clears isolation (§3.1 step 7). */
 	n->hs.aon_iso_en = NPU_AON_PWR_MSS_CPU;
 	/* The idle generator is on until the host turns it off (§3.1 step 6). */
@@ -120,7 +124,7 @@ static void wr_island_en(struct npum *n, const struct npum_reg *r, unsigned idx,
 	if ((v & NPU_AON_PWR_MSS_CPU) && !(n->hs.aon_trickle_en & NPU_AON_PWR_MSS_CPU))
 		npum_guest_error(n, "MSS_CPU power island enabled without trickle enable; "
 				"the island stays off");
-	npum_event_arm(n, NPUM_EV_PWR_ISLAND, npum_now(n) + NPUM_DELAY_PWR_ISLAND_NS);
+	npum_event_arm(n, &n->hs.ev_island, npum_now(n) + NPUM_DELAY_PWR_ISLAND_NS);
 }
 
 static uint64_t rd_island_status(struct npum *n, const struct npum_reg *r, unsigned idx)
@@ -128,10 +132,10 @@ static uint64_t rd_island_status(struct npum *n, const struct npum_reg *r, unsig
 	return n->hs.aon_island_status;
 }
 
-void npum_hostss_event(struct npum *n, enum npum_event ev)
+static void hostss_island_settled(struct npum *n, struct npum_event *ev)
 {
 	n->hs.aon_island_status = n->hs.aon_island_en & n->hs.aon_trickle_en;
-	npum_trace(n, NPUM_TRACE_POWER, "aon", "island-status", n->hs.aon_island_status, 0, 0, 0);
+	npum_trace_power(n, "aon", "island-status", n->hs.aon_island_status, 0);
 }
 
 static uint64_t rd_loading_address(struct npum *n, const struct npum_reg *r, unsigned idx)
@@ -217,11 +221,22 @@ static const struct npum_reg hostif_regs[] = {
 	REG_RW(NPU_HOST_IF_TBU_MMUSSIDV, "TBU_MMUSSIDV", rd_tbu_ssidv, wr_tbu_ssidv),
 };
 
-const struct npum_reg_block npum_hostss_block =
-	REG_BLOCK("HOST_SS", NPU_BAR_REGV, 0x00000000, 0x1000, true, hostss_regs);
-const struct npum_reg_block npum_aon_block =
-	REG_BLOCK("HOST_SS_AON", NPU_BAR_REGV, 0x00030000, 0x1000, true, aon_regs);
-const struct npum_reg_block npum_hostss_hi_block =
-	REG_BLOCK("HOST_SS", NPU_BAR_REGV, 0x00041000, 0x42000, true, hostss_hi_regs);
-const struct npum_reg_block npum_hostif_block =
-	REG_BLOCK("HOST_IF", NPU_BAR_REGV, 0x00360000, 0x1000, true, hostif_regs);
+static const struct npum_window hostss_windows[] = {
+	NPUM_WINDOW("HOST_SS", NPU_BAR_REGV, 0x00000000, 0x1000, true, hostss_regs),
+	NPUM_WINDOW("HOST_SS_AON", NPU_BAR_REGV, 0x00030000, 0x1000, true, aon_regs),
+	NPUM_WINDOW("HOST_SS", NPU_BAR_REGV, 0x00041000, 0x42000, true, hostss_hi_regs),
+	NPUM_WINDOW("HOST_IF", NPU_BAR_REGV, 0x00360000, 0x1000, true, hostif_regs),
+};
+
+static int hostss_init(struct npum *n)
+{
+	npum_event_init(n, &n->hs.ev_island, "aon island", hostss_island_settled);
+	return 0;
+}
+
+const struct npum_block npum_block_hostss = {
+	.name = "hostss",
+	.windows = NPUM_WINDOWS(hostss_windows),
+	.init = hostss_init,
+	.ip_reset = hostss_ip_reset,
+};

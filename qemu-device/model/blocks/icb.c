@@ -14,7 +14,7 @@
  */
 #include "npum_internal.h"
 
-void npum_icb_reset(struct npum *n)
+static void icb_ip_reset(struct npum *n)
 {
 	n->icb = (struct npum_icb){ 0 };
 }
@@ -45,12 +45,12 @@ void npum_irq_update(struct npum *n)
 	if (line == n->icb.line)
 		return;
 	n->icb.line = line;
-	npum_trace(n, NPUM_TRACE_IRQ, "icb", line ? "assert" : "deassert", icb, btrs, masked, line);
+	npum_trace_irq(n, line ? "assert" : "deassert", icb, btrs, masked);
 	if (line && n->bus_master) {
 		/* MSI is a posted memory write: without bus mastering the
 		 * function cannot send it. */
 		n->stats.msis++;
-		npum_trace(n, NPUM_TRACE_MSI, "icb", "msi", n->stats.msis, 0, 0, 0);
+		npum_trace_msi(n, n->stats.msis);
 		n->host.msi_notify(n->opaque);
 	}
 }
@@ -94,5 +94,12 @@ static const struct npum_reg icb_regs[] = {
 	REG_RW(NPU_HOST_SS_ICB_ENABLE_1, "ICB_ENABLE_1", rd_enable, wr_enable),
 };
 
-const struct npum_reg_block npum_icb_block =
-	REG_BLOCK("ICB", NPU_BAR_REGV, 0x00010000, 0x1000, true, icb_regs);
+static const struct npum_window icb_windows[] = {
+	NPUM_WINDOW("ICB", NPU_BAR_REGV, 0x00010000, 0x1000, true, icb_regs),
+};
+
+const struct npum_block npum_block_icb = {
+	.name = "icb",
+	.windows = NPUM_WINDOWS(icb_windows),
+	.ip_reset = icb_ip_reset,
+};

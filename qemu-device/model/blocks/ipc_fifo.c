@@ -17,22 +17,23 @@
  */
 #include "npum_internal.h"
 
-void npum_fifo_reset(struct npum_fifo *f)
+static void fifo_ip_reset(struct npum *n)
 {
-	*f = (struct npum_fifo){ 0 };
+	n->to_fw = (struct npum_fifo){ 0 };
+	n->to_host = (struct npum_fifo){ 0 };
 }
 
 bool npum_fifo_push(struct npum *n, struct npum_fifo *f, uint32_t v, const char *who)
 {
 	if (f->level == NPU_LRT_FIFO_DEPTH) {
 		f->overflow = true;
-		npum_trace(n, NPUM_TRACE_FIFO, who, "drop", v, f->level, 0, 0);
+		npum_trace_fifo(n, who, "drop", v, f->level);
 		return false;
 	}
 	f->data[f->wr] = v;
 	f->wr = (uint8_t)((f->wr + 1) % NPU_LRT_FIFO_DEPTH);
 	f->level++;
-	npum_trace(n, NPUM_TRACE_FIFO, who, "push", v, f->level, 0, 0);
+	npum_trace_fifo(n, who, "push", v, f->level);
 	return true;
 }
 
@@ -43,7 +44,7 @@ bool npum_fifo_pop(struct npum *n, struct npum_fifo *f, uint32_t *v, const char 
 	*v = f->data[f->rd];
 	f->rd = (uint8_t)((f->rd + 1) % NPU_LRT_FIFO_DEPTH);
 	f->level--;
-	npum_trace(n, NPUM_TRACE_FIFO, who, "pop", *v, f->level, 0, 0);
+	npum_trace_fifo(n, who, "pop", *v, f->level);
 	return true;
 }
 
@@ -74,5 +75,12 @@ static const struct npum_reg ipc_regs[] = {
 	REG_RO(NPU_HOST_SS_TIM_IPC_FIFO_STAT, "TIM_IPC_FIFO_STAT", rd_fifo_stat),
 };
 
-const struct npum_reg_block npum_ipc_block =
-	REG_BLOCK("HOST_SS_IPC", NPU_BAR_REGV, 0x00020000, 0x1000, true, ipc_regs);
+static const struct npum_window fifo_windows[] = {
+	NPUM_WINDOW("HOST_SS_IPC", NPU_BAR_REGV, 0x00020000, 0x1000, true, ipc_regs),
+};
+
+const struct npum_block npum_block_ipc_fifo = {
+	.name = "ipc_fifo",
+	.windows = NPUM_WINDOWS(fifo_windows),
+	.ip_reset = fifo_ip_reset,
+};

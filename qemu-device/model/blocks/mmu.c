@@ -127,6 +127,11 @@ struct npum_mmu {
 	struct mmu_shortcut shortcut[MMU_SHORTCUTS];
 };
 
+static struct npum_mmu *mmu_of(struct npum *n)
+{
+	return npum_priv(n, NPUM_BLOCK_mmu);
+}
+
 /* One transaction as the MMU sees it after the STE's attribute overrides. */
 struct mmu_txn {
 	uint32_t sid, ssid;
@@ -219,7 +224,7 @@ static bool gerror_active(const struct npum_mmu *m, uint32_t bit)
 
 static void gerror_raise(struct npum *n, uint32_t bit)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 
 	if (gerror_active(m, bit))
 		return;
@@ -229,6 +234,11 @@ static void gerror_raise(struct npum *n, uint32_t bit)
 }
 
 /* ---- Event queue ---------------------------------------------------------- */
+
+static const char *mmu_acc_name(unsigned acc)
+{
+	return acc == NPUM_MMU_ACC_WRITE ? "write" : acc == NPUM_MMU_ACC_INSTR ? "fetch" : "read";
+}
 
 static const char *mmu_event_name(uint8_t id)
 {
@@ -279,7 +289,7 @@ static void evtq_encode(uint8_t rec[NPU_MMU_EVT_SIZE], const struct mmu_txn *t,
 static void evtq_record(struct npum *n, const struct mmu_txn *t, const struct mmu_fault *f,
 			uint64_t va)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	unsigned log2 = q_log2(&m->evtq, MMU_EVTQ_LOG2MAX);
 	uint8_t rec[NPU_MMU_EVT_SIZE];
 
@@ -311,8 +321,8 @@ static void mmu_report_fault(struct npum *n, const struct mmu_txn *t, const stru
 			     uint64_t va, bool record)
 {
 	n->stats.mmu_faults++;
-	npum_trace(n, NPUM_TRACE_MMU_FAULT, "mmu", mmu_event_name(f->event),
-		  (uint64_t)t->sid << 32 | t->ssid, va, f->event, t->acc);
+	npum_trace_mmu_fault(n, mmu_event_name(f->event), t->sid, t->ssid, va, f->event,
+			     mmu_acc_name(t->acc));
 	if (f->event && record)
 		evtq_record(n, t, f, va);
 }
@@ -379,7 +389,7 @@ static bool ste_decode(struct npum *n, const uint8_t raw[NPU_MMU_STE_SIZE], uint
 
 static const struct mmu_ste *ste_get(struct npum *n, uint32_t sid, struct mmu_fault *f)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	struct mmu_ste *slot = &m->ste[sid % MMU_STE_CACHE];
 	unsigned log2 = (unsigned)NPU_FLD_GET(NPU_MMU_STRTAB_CFG_LOG2SIZE, m->strtab_cfg);
 	uint8_t raw[NPU_MMU_STE_SIZE];
@@ -461,7 +471,7 @@ static unsigned cd_slot(uint32_t sid, uint32_t index)
 static const struct mmu_cd *cd_get(struct npum *n, const struct mmu_ste *s, uint32_t index,
 				   struct mmu_fault *f)
 {
-	struct mmu_cd *slot = &n->mmu->cd[cd_slot(s->sid, index)];
+	struct mmu_cd *slot = &mmu_of(n)->cd[cd_slot(s->sid, index)];
 	uint8_t raw[NPU_MMU_CD_SIZE];
 	uint64_t addr;
 
@@ -480,7 +490,7 @@ static const struct mmu_cd *cd_get(struct npum *n, const struct mmu_ste *s, uint
 	slot->cached = true;
 	slot->sid = s->sid;
 	slot->index = index;
-	n->mmu->gen++;
+	mmu_of(n)->gen++;
 	return slot;
 }
 
@@ -710,7 +720,7 @@ static enum mmu_path mmu_resolve(struct npum *n, struct mmu_txn *t, const struct
 
 	/* Choice: with SMMUEN=0 transactions follow SMMU_GBPA, which the model
 	 * fixes at ABORT=1: they abort and nothing is recorded. */
-	if (!(n->mmu->cr0 & NPU_MMU_CR0_SMMUEN))
+	if (!(mmu_of(n)->cr0 & NPU_MMU_CR0_SMMUEN))
 		return terminate(f, 0);
 	s = ste_get(n, t->sid, f);
 	if (!s)
@@ -740,7 +750,7 @@ static enum mmu_path mmu_resolve(struct npum *n, struct mmu_txn *t, const struct
 static bool mmu_translate_page(struct npum *n, const struct mmu_txn *t, const struct mmu_cd *cd,
 			       uint64_t va, uint64_t *pa, struct mmu_fault *f)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	uint64_t ia = cd->tbi0 ? va & NPU_GENMASK64(55, 0) : va;
 	const struct mmu_tlb_entry *e = tlb_lookup(m, cd->asid, ia >> NPU_MMU_PAGE_SHIFT);
 	struct mmu_tlb_entry fresh;
@@ -751,8 +761,9 @@ static bool mmu_translate_page(struct npum *n, const struct mmu_txn *t, const st
 		bool ok = mmu_walk(n, cd, ia, &fresh, f);
 
 		n->stats.mmu_walks++;
-		npum_trace(n, NPUM_TRACE_MMU_WALK, "mmu", NULL, (uint64_t)t->sid << 32 | t->ssid, va,
-			  ok ? fresh.pa | (va & MMU_PAGE_MASK) : UINT64_MAX, t->acc);
+		npum_trace_mmu_walk(n, t->sid, t->ssid, va,
+				    ok ? fresh.pa | (va & MMU_PAGE_MASK) : UINT64_MAX,
+				    mmu_acc_name(t->acc));
 		if (!ok)
 			return false;
 		e = tlb_insert(m, &fresh);
@@ -850,7 +861,7 @@ static int mmu_access(struct npum *n, uint32_t sid, uint32_t ssid, uint64_t va, 
 	t.ssv = tbu_carries_ssid(n, sid, write);
 	t.ssid = t.ssv ? ssid : 0;
 
-	sc = shortcut_find(n->mmu, &t, va, len);
+	sc = shortcut_find(mmu_of(n), &t, va, len);
 	if (sc) {
 		n->stats.mmu_tlb_hits++;
 		if (!data_phase(n, sc->pa | (va & MMU_PAGE_MASK), rbuf, wbuf, len))
@@ -878,7 +889,7 @@ static int mmu_access(struct npum *n, uint32_t sid, uint32_t ssid, uint64_t va, 
 			continue;
 		}
 		if (path == PATH_TRANSLATE)
-			shortcut_store(n->mmu, &t, addr, pa);
+			shortcut_store(mmu_of(n), &t, addr, pa);
 		if (!data_phase(n, pa, rbuf ? rbuf + done : NULL, wbuf ? wbuf + done : NULL, chunk))
 			return access_abort(rbuf, done, len, faulted);
 	}
@@ -908,7 +919,7 @@ static bool cmd_cfgi_ste(struct npum *n, uint64_t d0, uint64_t d1)
 {
 	/* Choice: invalidating an STE also drops the CDs fetched through it,
 	 * whatever Leaf says (over-invalidation is always permitted). */
-	cfg_invalidate_streams(n->mmu, NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0), 1);
+	cfg_invalidate_streams(mmu_of(n), NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0), 1);
 	return true;
 }
 
@@ -919,20 +930,20 @@ static bool cmd_cfgi_ste_range(struct npum *n, uint64_t d0, uint64_t d1)
 	uint64_t count = UINT64_C(2) << range;
 	uint64_t first = NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0) & ~(count - 1);
 
-	cfg_invalidate_streams(n->mmu, first, count);
+	cfg_invalidate_streams(mmu_of(n), first, count);
 	return true;
 }
 
 static bool cmd_cfgi_cd(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	cfg_invalidate_cd(n->mmu, (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0),
+	cfg_invalidate_cd(mmu_of(n), (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0),
 			  (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SSID, d0));
 	return true;
 }
 
 static bool cmd_cfgi_cd_all(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	uint32_t sid = (uint32_t)NPU_FLD_GET(NPU_MMU_CMD_CFGI_0_SID, d0);
 
 	for (unsigned i = 0; i < MMU_CD_CACHE; i++)
@@ -946,26 +957,26 @@ static bool cmd_cfgi_cd_all(struct npum *n, uint64_t d0, uint64_t d1)
  * the architecture permits (and the brief asks for). */
 static bool cmd_tlbi_all(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	tlb_invalidate(n->mmu, TLBI_ALL, 0, 0);
+	tlb_invalidate(mmu_of(n), TLBI_ALL, 0, 0);
 	return true;
 }
 
 static bool cmd_tlbi_nh_asid(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	tlb_invalidate(n->mmu, TLBI_ASID, (uint16_t)NPU_FLD_GET(NPU_MMU_CMD_TLBI_0_ASID, d0), 0);
+	tlb_invalidate(mmu_of(n), TLBI_ASID, (uint16_t)NPU_FLD_GET(NPU_MMU_CMD_TLBI_0_ASID, d0), 0);
 	return true;
 }
 
 static bool cmd_tlbi_nh_va(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	tlb_invalidate(n->mmu, TLBI_VA, (uint16_t)NPU_FLD_GET(NPU_MMU_CMD_TLBI_0_ASID, d0),
+	tlb_invalidate(mmu_of(n), TLBI_VA, (uint16_t)NPU_FLD_GET(NPU_MMU_CMD_TLBI_0_ASID, d0),
 		       (d1 & NPU_MMU_CMD_TLBI_1_ADDR) >> NPU_MMU_PAGE_SHIFT);
 	return true;
 }
 
 static bool cmd_tlbi_nh_vaa(struct npum *n, uint64_t d0, uint64_t d1)
 {
-	tlb_invalidate(n->mmu, TLBI_VAA, 0, (d1 & NPU_MMU_CMD_TLBI_1_ADDR) >> NPU_MMU_PAGE_SHIFT);
+	tlb_invalidate(mmu_of(n), TLBI_VAA, 0, (d1 & NPU_MMU_CMD_TLBI_1_ADDR) >> NPU_MMU_PAGE_SHIFT);
 	return true;
 }
 
@@ -1033,7 +1044,7 @@ static const struct mmu_cmd_desc *cmd_find(uint8_t opcode)
  * GERROR.CMDQ_ERR becomes active until the host acknowledges. */
 static void cmdq_error(struct npum *n, uint8_t cerror)
 {
-	n->mmu->cmdq_err = cerror;
+	mmu_of(n)->cmdq_err = cerror;
 	gerror_raise(n, NPU_MMU_GERROR_CMDQ_ERR);
 }
 
@@ -1043,7 +1054,7 @@ static bool cmdq_execute(struct npum *n, uint64_t d0, uint64_t d1, uint32_t inde
 	uint8_t opcode = (uint8_t)NPU_FLD_GET(NPU_MMU_CMD_OPCODE, d0);
 	const struct mmu_cmd_desc *c = cmd_find(opcode);
 
-	npum_trace(n, NPUM_TRACE_MMU_CMD, "mmu", c ? c->name : "ILLEGAL", d0, d1, index, 0);
+	npum_trace_mmu_cmd(n, c ? c->name : "ILLEGAL", d0, d1, index);
 	if (!c) {
 		npum_guest_error(n, "MMU command queue entry %u: unknown opcode 0x%02x "
 				"(0x%016llx 0x%016llx)", index, opcode, (unsigned long long)d0,
@@ -1063,7 +1074,7 @@ static bool cmdq_execute(struct npum *n, uint64_t d0, uint64_t d1, uint32_t inde
  * call, so no PROD value can make this loop forever. */
 static void cmdq_process(struct npum *n)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	unsigned log2 = q_log2(&m->cmdq, MMU_CMDQ_LOG2MAX);
 
 	if (!(m->cr0 & NPU_MMU_CR0_CMDQEN) || gerror_active(m, NPU_MMU_GERROR_CMDQ_ERR) ||
@@ -1097,7 +1108,7 @@ static void cmdq_process(struct npum *n)
 static bool reg_writable(struct npum *n, const struct npum_reg *r, uint32_t cr0_bits,
 			 const char *what)
 {
-	if (!(n->mmu->cr0 & cr0_bits))
+	if (!(mmu_of(n)->cr0 & cr0_bits))
 		return true;
 	/* SMMUv3: the register is only writable while `what` is disabled. */
 	npum_guest_error(n, "MMU %s written while %s is enabled: ignored", r->name, what);
@@ -1148,7 +1159,7 @@ static uint32_t queue_ptr_write(struct npum *n, const struct npum_reg *r, uint64
 
 static void cmdq_prod_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	unsigned log2 = q_log2(&m->cmdq, MMU_CMDQ_LOG2MAX);
 
 	m->cmdq.prod = queue_ptr_write(n, r, v, 0, log2);
@@ -1160,7 +1171,7 @@ static void cmdq_prod_write(struct npum *n, const struct npum_reg *r, uint64_t v
 
 static void cr0_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	uint32_t old = m->cr0;
 
 	/* CR0ACK follows at once (ivpu polls it, hw-facts §6). Choice: SMMUEN
@@ -1173,7 +1184,7 @@ static void cr0_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 
 static void gerrorn_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	uint32_t changed = (reg_defined(n, r, v, NPU_MMU_GERROR_DEFINED) ^ m->gerrorn);
 	uint32_t acks = changed & (m->gerror ^ m->gerrorn);
 	bool cmdq_acked = acks & NPU_MMU_GERROR_CMDQ_ERR;
@@ -1191,7 +1202,7 @@ static void gerrorn_write(struct npum *n, const struct npum_reg *r, uint64_t v)
 
 static uint64_t mmu_reg_read(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 
 	switch (r->offset) {
 	case NPU_MMU_IDR0:            return NPU_MMU_IDR0_VALUE;
@@ -1228,7 +1239,7 @@ static uint64_t mmu_reg_read(struct npum *n, const struct npum_reg *r, unsigned 
 
 static void mmu_reg_write(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
-	struct npum_mmu *m = n->mmu;
+	struct npum_mmu *m = mmu_of(n);
 	const uint32_t queues_and_smmu = NPU_MMU_CR0_SMMUEN | NPU_MMU_CR0_PRIQEN |
 					 NPU_MMU_CR0_EVTQEN | NPU_MMU_CR0_CMDQEN;
 	const uint64_t strtab_defined = NPU_MMU_STRTAB_BASE_RA | NPU_MMU_STRTAB_BASE_ADDR;
@@ -1356,25 +1367,19 @@ static const struct npum_reg mmu_regs[] = {
 	MMU_RW(NPU_MMU_EVTQ_CONS_PAGE1, "EVTQ_CONS_PAGE1"),
 };
 
-const struct npum_reg_block npum_mmu_block =
-	REG_BLOCK("MMU", NPU_BAR_REGV, NPU_MMU_BASE, NPU_MMU_SIZE, true, mmu_regs);
-
-/* ---- Life cycle ----------------------------------------------------------------- */
-
-int npum_mmu_init(struct npum *n)
-{
-	n->mmu = calloc(1, sizeof(*n->mmu));
-	return n->mmu ? 0 : -1;
-}
-
-void npum_mmu_fini(struct npum *n)
-{
-	free(n->mmu);
-	n->mmu = NULL;
-}
+static const struct npum_window mmu_windows[] = {
+	NPUM_WINDOW("MMU", NPU_BAR_REGV, NPU_MMU_BASE, NPU_MMU_SIZE, true, mmu_regs),
+};
 
 /* IP reset: registers to their reset values and every cache emptied. */
-void npum_mmu_reset(struct npum *n)
+static void mmu_ip_reset(struct npum *n)
 {
-	memset(n->mmu, 0, sizeof(*n->mmu));
+	memset(mmu_of(n), 0, sizeof(struct npum_mmu));
 }
+
+const struct npum_block npum_block_mmu = {
+	.name = "mmu",
+	.windows = NPUM_WINDOWS(mmu_windows),
+	.priv_size = sizeof(struct npum_mmu),
+	.ip_reset = mmu_ip_reset,
+};

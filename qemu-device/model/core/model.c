@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device model top level: creation, reset, register dispatch, the internal
- * event scheduler, and the services every block uses (guest errors, trace,
- * bus-master DMA).
+ * Device model top level: creation and destruction, the walk over the block
+ * table (blocks.def) for init, cold reset and IP reset, and the dispatch of
+ * every register access to the window and register that own it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,19 +10,10 @@
 
 #include "npum_internal.h"
 
-/* Sorted by (bar, base): the dispatcher walks this list. */
-static const struct npum_reg_block *const npum_blocks[] = {
-	&npum_hostss_block,    /* BAR0 0x00000000 */
-	&npum_icb_block,       /* BAR0 0x00010000 */
-	&npum_ipc_block,       /* BAR0 0x00020000 */
-	&npum_aon_block,       /* BAR0 0x00030000 */
-	&npum_hostss_hi_block, /* BAR0 0x00041000 */
-	&npum_mmu_block,       /* BAR0 0x00200000 */
-	&npum_hostif_block,    /* BAR0 0x00360000 */
-	&npum_dsu_block,       /* BAR0 0x04000000 */
-	&npum_cpuss_block,     /* BAR0 0x06010000 */
-	&npum_doorbell_block,  /* BAR0 0x06300000 */
-	&npum_btrs_block,      /* BAR4 0x0 */
+static const struct npum_block *const npum_blocks[NPUM_BLOCK_COUNT] = {
+#define NPUM_BLOCK(dir, name) [NPUM_BLOCK_##name] = &npum_block_##name,
+#include "blocks.def"
+#undef NPUM_BLOCK
 };
 
 void npum_config_default(struct npum_config *cfg)
@@ -39,8 +30,36 @@ void npum_config_default(struct npum_config *cfg)
 	cfg->fuse_max_ratio = 35;
 }
 
+/* Windows sorted by (space, base), so lookups and overlap checks are simple
+ * and the order does not depend on the block list. */
+static const char *npum_add_windows(struct npum *n, const struct npum_block *b)
+{
+	for (unsigned i = 0; i < b->nwindows; i++) {
+		const struct npum_window *w = &b->windows[i];
+		unsigned at = n->nwindows;
+
+		if (n->nwindows == NPUM_MAX_WINDOWS)
+			return "too many register windows (NPUM_MAX_WINDOWS)";
+		while (at > 0 && (n->windows[at - 1]->space > w->space ||
+				  (n->windows[at - 1]->space == w->space &&
+				   n->windows[at - 1]->base > w->base)))
+			at--;
+		if (at > 0 && n->windows[at - 1]->space == w->space &&
+		    n->windows[at - 1]->base + n->windows[at - 1]->size > w->base)
+			return "two register windows overlap";
+		if (at < n->nwindows && n->windows[at]->space == w->space &&
+		    w->base + w->size > n->windows[at]->base)
+			return "two register windows overlap";
+		memmove(&n->windows[at + 1], &n->windows[at],
+			(n->nwindows - at) * sizeof(n->windows[0]));
+		n->windows[at] = w;
+		n->nwindows++;
+	}
+	return NULL;
+}
+
 struct npum *npum_create(const struct npum_config *cfg, const struct npum_host_ops *ops,
-		       void *opaque, const char **err)
+			 void *opaque, const char **err)
 {
 	struct npum *n;
 
@@ -66,6 +85,10 @@ struct npum *npum_create(const struct npum_config *cfg, const struct npum_host_o
 		*err = "host interface is missing a mandatory callback";
 		return NULL;
 	}
+	if (!ops->work_start != !ops->work_wait) {
+		*err = "host interface has only one of work_start and work_wait";
+		return NULL;
+	}
 	n = calloc(1, sizeof(*n));
 	if (!n) {
 		*err = "out of memory";
@@ -75,10 +98,20 @@ struct npum *npum_create(const struct npum_config *cfg, const struct npum_host_o
 	n->host = *ops;
 	n->opaque = opaque;
 	n->armed_deadline = UINT64_MAX;
-	if (npum_mmu_init(n) || npum_lrt_init(n)) {
-		npum_destroy(n);
-		*err = "out of memory";
-		return NULL;
+	for (unsigned i = 0; i < NPUM_BLOCK_COUNT; i++) {
+		const struct npum_block *b = npum_blocks[i];
+		const char *why = npum_add_windows(n, b);
+
+		if (!why && b->priv_size && !(n->priv[i] = calloc(1, b->priv_size)))
+			why = "out of memory";
+		if (!why && b->init && b->init(n))
+			why = "out of memory";
+		if (why) {
+			npum_destroy(n);
+			*err = why;
+			return NULL;
+		}
+		n->inited[i] = true;
 	}
 	npum_reset(n);
 	return n;
@@ -90,32 +123,32 @@ void npum_destroy(struct npum *n)
 		return;
 	if (n->armed_deadline != UINT64_MAX)
 		n->host.timer_mod(n->opaque, UINT64_MAX);
-	npum_lrt_fini(n);
-	npum_mmu_fini(n);
+	for (unsigned i = NPUM_BLOCK_COUNT; i-- > 0;) {
+		if (n->inited[i] && npum_blocks[i]->fini)
+			npum_blocks[i]->fini(n);
+		free(n->priv[i]);
+	}
 	free(n);
 }
 
 void npum_reset(struct npum *n)
 {
-	for (unsigned i = 0; i < NPUM_EV_COUNT; i++)
-		n->event_deadline[i] = UINT64_MAX;
-	npum_btrs_reset(n);
+	for (unsigned i = 0; i < n->nevents; i++)
+		npum_event_cancel(n, n->events[i]);
+	for (unsigned i = 0; i < NPUM_BLOCK_COUNT; i++)
+		if (npum_blocks[i]->reset)
+			npum_blocks[i]->reset(n);
 	npum_ip_reset(n);
 	n->stats.ip_resets = 0;
 }
 
 void npum_ip_reset(struct npum *n)
 {
-	npum_event_cancel(n, NPUM_EV_PWR_ISLAND);
-	npum_hostss_reset(n);
-	npum_icb_reset(n);
-	npum_fifo_reset(&n->to_fw);
-	npum_fifo_reset(&n->to_host);
-	npum_cpuss_reset(n);
-	npum_mmu_reset(n);
-	npum_lrt_reset(n);
+	for (unsigned i = 0; i < NPUM_BLOCK_COUNT; i++)
+		if (npum_blocks[i]->ip_reset)
+			npum_blocks[i]->ip_reset(n);
 	n->stats.ip_resets++;
-	npum_trace(n, NPUM_TRACE_POWER, "npu", "ip-reset", n->stats.ip_resets, 0, 0, 0);
+	npum_trace_power(n, "npu", "ip-reset", n->stats.ip_resets, 0);
 	npum_irq_update(n);
 }
 
@@ -129,172 +162,37 @@ const struct npum_stats *npum_get_stats(const struct npum *n)
 	return &n->stats;
 }
 
-/* ---- Services -------------------------------------------------------------- */
-
-uint64_t npum_now(struct npum *n)
-{
-	return n->host.clock_ns(n->opaque);
-}
-
-void npum_guest_error(struct npum *n, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	n->stats.guest_errors++;
-	n->host.guest_error(n->opaque, msg);
-}
-
-void npum_trace(struct npum *n, enum npum_trace_kind kind, const char *block, const char *name,
-	       uint64_t a, uint64_t b, uint64_t c, uint64_t d)
-{
-	struct npum_trace ev = { kind, block, name, a, b, c, d, NULL };
-
-	if (n->host.trace)
-		n->host.trace(n->opaque, &ev);
-}
-
-void npum_trace_text(struct npum *n, enum npum_trace_kind kind, const char *name, const char *text)
-{
-	struct npum_trace ev = { kind, NULL, name, 0, 0, 0, 0, text };
-
-	if (n->host.trace)
-		n->host.trace(n->opaque, &ev);
-}
-
-/* UFI opcodes the model logs; the silicon encoding is not public
- * (docs/deviations.md). */
-#define NPUM_UFI_OPCODE_READ  0x1
-#define NPUM_UFI_OPCODE_WRITE 0x2
-
-static int npum_dma_failed(struct npum *n, const char *what, uint64_t addr, uint64_t len,
-			  uint32_t opcode)
-{
-	n->stats.dma_errors++;
-	if (!n->bus_master)
-		npum_guest_error(n, "DMA %s of %llu bytes at 0x%llx while bus mastering is disabled",
-				what, (unsigned long long)len, (unsigned long long)addr);
-	else
-		npum_guest_error(n, "DMA %s of %llu bytes at 0x%llx failed (no memory there)",
-				what, (unsigned long long)len, (unsigned long long)addr);
-	npum_btrs_ufi_error(n, opcode);
-	return -1;
-}
-
-int npum_dma_read(struct npum *n, uint64_t addr, void *buf, uint64_t len)
-{
-	if (!n->bus_master || n->host.dma_read(n->opaque, addr, buf, len))
-		return npum_dma_failed(n, "read", addr, len, NPUM_UFI_OPCODE_READ);
-	return 0;
-}
-
-int npum_dma_write(struct npum *n, uint64_t addr, const void *buf, uint64_t len)
-{
-	if (!n->bus_master || n->host.dma_write(n->opaque, addr, buf, len))
-		return npum_dma_failed(n, "write", addr, len, NPUM_UFI_OPCODE_WRITE);
-	return 0;
-}
-
 void npum_bus_master_changed(struct npum *n, bool enabled)
 {
 	n->bus_master = enabled;
 }
 
-/* ---- Events ------------------------------------------------------------------ */
-
-static void npum_timer_rearm(struct npum *n)
-{
-	uint64_t next = UINT64_MAX;
-
-	if (n->in_timer)
-		return; /* npum_timer_expired re-arms once at the end */
-	for (unsigned i = 0; i < NPUM_EV_COUNT; i++)
-		if (n->event_deadline[i] < next)
-			next = n->event_deadline[i];
-	if (next != n->armed_deadline) {
-		n->armed_deadline = next;
-		n->host.timer_mod(n->opaque, next);
-	}
-}
-
-void npum_event_arm(struct npum *n, enum npum_event ev, uint64_t deadline_ns)
-{
-	n->event_deadline[ev] = deadline_ns;
-	npum_timer_rearm(n);
-}
-
-void npum_event_cancel(struct npum *n, enum npum_event ev)
-{
-	if (n->event_deadline[ev] == UINT64_MAX)
-		return;
-	n->event_deadline[ev] = UINT64_MAX;
-	npum_timer_rearm(n);
-}
-
-static void npum_event_dispatch(struct npum *n, enum npum_event ev)
-{
-	switch (ev) {
-	case NPUM_EV_BTRS_WP:
-	case NPUM_EV_BTRS_D0I3:
-	case NPUM_EV_BTRS_IP_RESET:
-		npum_btrs_event(n, ev);
-		break;
-	case NPUM_EV_PWR_ISLAND:
-		npum_hostss_event(n, ev);
-		break;
-	case NPUM_EV_LRT_SLICE:
-	case NPUM_EV_LRT_TIMER:
-		npum_lrt_event(n, ev);
-		break;
-	case NPUM_EV_WDT:
-		npum_cpuss_event(n, ev);
-		break;
-	case NPUM_EV_COUNT:
-		break;
-	}
-}
-
-void npum_timer_expired(struct npum *n)
-{
-	n->armed_deadline = UINT64_MAX;
-	n->in_timer = true;
-	for (;;) {
-		uint64_t now = npum_now(n), best = UINT64_MAX;
-		int due = -1;
-
-		for (int i = 0; i < NPUM_EV_COUNT; i++) {
-			if (n->event_deadline[i] <= now && n->event_deadline[i] < best) {
-				best = n->event_deadline[i];
-				due = i;
-			}
-		}
-		if (due < 0)
-			break;
-		n->event_deadline[due] = UINT64_MAX;
-		npum_event_dispatch(n, (enum npum_event)due);
-	}
-	n->in_timer = false;
-	npum_timer_rearm(n);
-}
-
 /* ---- Register dispatch ---------------------------------------------------- */
 
-static const struct npum_reg_block *npum_find_block(unsigned bar, uint64_t off)
+static bool npum_window_has(const struct npum_window *w, unsigned space, uint64_t off)
 {
-	for (size_t i = 0; i < sizeof(npum_blocks) / sizeof(npum_blocks[0]); i++) {
-		const struct npum_reg_block *b = npum_blocks[i];
+	return w->space == space && off >= w->base && off - w->base < w->size;
+}
 
-		if (b->bar == bar && off >= b->base && off - b->base < b->size)
-			return b;
+static const struct npum_window *npum_find_window(const struct npum *n, unsigned space,
+						  uint64_t off)
+{
+	unsigned lo = 0, hi = n->nwindows;
+
+	while (lo < hi) {   /* first window beyond (space, off) */
+		unsigned mid = (lo + hi) / 2;
+		const struct npum_window *w = n->windows[mid];
+
+		if (w->space < space || (w->space == space && w->base <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo && npum_window_has(n->windows[lo - 1], space, off) ? n->windows[lo - 1] : NULL;
 }
 
 /* Finds the register containing [off, off + 4); *idx gets the array index. */
-static const struct npum_reg *npum_find_reg(const struct npum_reg_block *b, uint64_t off,
+static const struct npum_reg *npum_find_reg(const struct npum_window *b, uint64_t off,
 					  unsigned *idx)
 {
 	for (unsigned i = 0; i < b->nregs; i++) {
@@ -318,21 +216,27 @@ static const struct npum_reg *npum_find_reg(const struct npum_reg_block *b, uint
 	return NULL;
 }
 
+/* Needs no instance: the windows are the blocks' static tables. */
 const char *npum_reg_name(unsigned bar, uint64_t offset, const char **block)
 {
-	const struct npum_reg_block *b = npum_find_block(bar, offset);
-	const struct npum_reg *r;
-	unsigned idx;
+	for (unsigned i = 0; i < NPUM_BLOCK_COUNT; i++) {
+		for (unsigned j = 0; j < npum_blocks[i]->nwindows; j++) {
+			const struct npum_window *w = &npum_blocks[i]->windows[j];
+			const struct npum_reg *r;
+			unsigned idx;
 
-	if (!b)
-		return NULL;
-	if (block)
-		*block = b->name;
-	r = npum_find_reg(b, offset, &idx);
-	return r ? r->name : NULL;
+			if (w->space == NPUM_SPACE_LRT || !npum_window_has(w, bar, offset))
+				continue;
+			if (block)
+				*block = w->name;
+			r = npum_find_reg(w, offset, &idx);
+			return r ? r->name : NULL;
+		}
+	}
+	return NULL;
 }
 
-static uint64_t npum_reg_read32(struct npum *n, const struct npum_reg_block *b, unsigned bar,
+static uint64_t npum_reg_read32(struct npum *n, const struct npum_window *b, unsigned bar,
 			       uint64_t off)
 {
 	const struct npum_reg *r;
@@ -355,11 +259,11 @@ static uint64_t npum_reg_read32(struct npum *n, const struct npum_reg_block *b, 
 			v >>= 32;
 		v &= UINT32_MAX;
 	}
-	npum_trace(n, NPUM_TRACE_REG_READ, b->name, r->name, bar, off, 4, v);
+	npum_trace_reg_read(n, b->name, r->name, bar, off, 4, v);
 	return v;
 }
 
-static void npum_reg_write32(struct npum *n, const struct npum_reg_block *b, unsigned bar,
+static void npum_reg_write32(struct npum *n, const struct npum_window *b, unsigned bar,
 			    uint64_t off, uint64_t val)
 {
 	const struct npum_reg *r;
@@ -372,7 +276,7 @@ static void npum_reg_write32(struct npum *n, const struct npum_reg_block *b, uns
 				bar, (unsigned long long)off);
 		return;
 	}
-	npum_trace(n, NPUM_TRACE_REG_WRITE, b->name, r->name, bar, off, 4, val);
+	npum_trace_reg_write(n, b->name, r->name, bar, off, 4, val);
 	if (r->flags & NPUM_REG_RO) {
 		npum_guest_error(n, "write of 0x%llx to read-only register %s.%s",
 				(unsigned long long)val, b->name, r->name);
@@ -387,10 +291,10 @@ static void npum_reg_write32(struct npum *n, const struct npum_reg_block *b, uns
 
 /* Checks shared by reads and writes; returns the block or NULL after
  * reporting the problem. */
-static const struct npum_reg_block *npum_access_check(struct npum *n, unsigned bar, uint64_t off,
+static const struct npum_window *npum_access_check(struct npum *n, unsigned bar, uint64_t off,
 						    unsigned size, const char *dir)
 {
-	const struct npum_reg_block *b;
+	const struct npum_window *b;
 
 	if (bar != NPU_BAR_REGV && bar != NPU_BAR_REGB) {
 		npum_guest_error(n, "%s of BAR%u, which the device does not have", dir, bar);
@@ -406,7 +310,7 @@ static const struct npum_reg_block *npum_access_check(struct npum *n, unsigned b
 				(unsigned long long)off);
 		return NULL;
 	}
-	b = npum_find_block(bar, off);
+	b = npum_find_window(n, bar, off);
 	if (!b) {
 		npum_guest_error(n, "%s of unmapped offset BAR%u 0x%llx", dir, bar,
 				(unsigned long long)off);
@@ -420,7 +324,7 @@ static const struct npum_reg_block *npum_access_check(struct npum *n, unsigned b
 	return b;
 }
 
-static bool npum_reachable(struct npum *n, const struct npum_reg_block *b, uint64_t off,
+static bool npum_reachable(struct npum *n, const struct npum_window *b, uint64_t off,
 			  const char *dir)
 {
 	if (!b->needs_power || npum_ip_powered(n))
@@ -435,7 +339,7 @@ static bool npum_reachable(struct npum *n, const struct npum_reg_block *b, uint6
 
 uint64_t npum_mmio_read(struct npum *n, unsigned bar, uint64_t off, unsigned size)
 {
-	const struct npum_reg_block *b;
+	const struct npum_window *b;
 	const struct npum_reg *r;
 	unsigned idx;
 	uint64_t v;
@@ -455,7 +359,7 @@ uint64_t npum_mmio_read(struct npum *n, unsigned bar, uint64_t off, unsigned siz
 	if (size == 8 && r && r->width == 8 && !(r->flags & NPUM_REG_WO) &&
 	    (off - r->offset) % (r->count > 1 ? r->stride : 8) == 0) {
 		v = r->read(n, r, idx);
-		npum_trace(n, NPUM_TRACE_REG_READ, b->name, r->name, bar, off, 8, v);
+		npum_trace_reg_read(n, b->name, r->name, bar, off, 8, v);
 		return v;
 	}
 	v = npum_reg_read32(n, b, bar, off);
@@ -466,7 +370,7 @@ uint64_t npum_mmio_read(struct npum *n, unsigned bar, uint64_t off, unsigned siz
 
 void npum_mmio_write(struct npum *n, unsigned bar, uint64_t off, uint64_t val, unsigned size)
 {
-	const struct npum_reg_block *b;
+	const struct npum_window *b;
 	const struct npum_reg *r;
 	unsigned idx;
 
@@ -477,7 +381,7 @@ void npum_mmio_write(struct npum *n, unsigned bar, uint64_t off, uint64_t val, u
 	npum_lrt_sync(n);
 	r = npum_find_reg(b, off, &idx);
 	if (size == 8 && r && r->width == 8) {
-		npum_trace(n, NPUM_TRACE_REG_WRITE, b->name, r->name, bar, off, 8, val);
+		npum_trace_reg_write(n, b->name, r->name, bar, off, 8, val);
 		if (r->flags & NPUM_REG_RO)
 			npum_guest_error(n, "write of 0x%llx to read-only register %s.%s",
 					(unsigned long long)val, b->name, r->name);
@@ -493,4 +397,37 @@ void npum_mmio_write(struct npum *n, unsigned bar, uint64_t off, uint64_t val, u
 	 * hardware's split of an 8-byte transaction (hw-facts §1.2). */
 	npum_reg_write32(n, b, bar, off, val & UINT32_MAX);
 	npum_reg_write32(n, b, bar, off + 4, val >> 32);
+}
+
+/* ---- The control core's peripheral block ------------------------------------------ */
+
+/* 32-bit registers only: the core's bus does 4-byte accesses to this block
+ * (lrt.c refuses the others). */
+int npum_lrt_space_read(struct npum *n, uint32_t off, uint32_t *val)
+{
+	const struct npum_window *w = npum_find_window(n, NPUM_SPACE_LRT, off);
+	const struct npum_reg *r;
+	unsigned idx;
+
+	if (!w || !(r = npum_find_reg(w, off, &idx)) || (r->flags & NPUM_REG_WO) ||
+	    off - r->offset - (r->count > 1 ? idx * r->stride : 0) != 0)
+		return -1;
+	*val = (uint32_t)r->read(n, r, idx);
+	npum_trace_lrt_reg_read(n, w->name, r->name, off, *val);
+	return 0;
+}
+
+int npum_lrt_space_write(struct npum *n, uint32_t off, uint32_t val)
+{
+	const struct npum_window *w = npum_find_window(n, NPUM_SPACE_LRT, off);
+	const struct npum_reg *r;
+	unsigned idx;
+
+	if (!w || !(r = npum_find_reg(w, off, &idx)) || (r->flags & NPUM_REG_RO) ||
+	    off - r->offset - (r->count > 1 ? idx * r->stride : 0) != 0)
+		return -1;
+	if (!(r->flags & NPUM_REG_QUIET))
+		npum_trace_lrt_reg_write(n, w->name, r->name, off, val);
+	r->write(n, r, idx, val);
+	return 0;
 }

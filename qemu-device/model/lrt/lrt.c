@@ -36,16 +36,19 @@ struct npum_lrt {
 	bool in_run;             /* inside rv_core_run: ... */
 	uint64_t run_instret0;   /* ... which started at this instret */
 	uint32_t intc_enable;
+	uint32_t irq_levels;     /* sources driven by other blocks (npum_lrt_irq_set) */
 	uint64_t mtimecmp;
 	uint32_t halt_code;
 	char console[LRT_CONSOLE_MAX + 1];
 	unsigned console_len;
+	struct npum_event ev_slice;   /* run the next time slice */
+	struct npum_event ev_timer;   /* mtime reaches mtimecmp */
 	uint8_t tcm[NPU_LRT_TCM_SIZE];
 };
 
 static struct npum_lrt *lrt(struct npum *n)
 {
-	return n->lrt;
+	return npum_priv(n, NPUM_BLOCK_lrt);
 }
 
 /* Virtual time the core has reached; inside a run of the interpreter this
@@ -108,7 +111,7 @@ static void lrt_react(struct npum_lrt *l);
 
 /* ---- Interrupt lines --------------------------------------------------------- */
 
-static uint32_t lrt_intc_sources(const struct npum *n)
+static uint32_t lrt_intc_sources(struct npum *n)
 {
 	uint32_t v = 0;
 
@@ -118,7 +121,7 @@ static uint32_t lrt_intc_sources(const struct npum *n)
 		v |= NPU_LRT_IRQ_DOORBELL;
 	if (n->to_host.level < NPU_LRT_FIFO_DEPTH)
 		v |= NPU_LRT_IRQ_OUTBOX_SPACE;
-	return v;
+	return v | lrt(n)->irq_levels;
 }
 
 static void lrt_update_lines(struct npum_lrt *l)
@@ -145,9 +148,9 @@ static void lrt_schedule(struct npum_lrt *l)
 	if (runnable) {
 		uint64_t now = npum_now(n), local = lrt_local_ns(l);
 
-		npum_event_arm(n, NPUM_EV_LRT_SLICE, (local > now ? local : now) + LRT_SLICE_NS);
+		npum_event_arm(n, &l->ev_slice, (local > now ? local : now) + LRT_SLICE_NS);
 	} else {
-		npum_event_cancel(n, NPUM_EV_LRT_SLICE);
+		npum_event_cancel(n, &l->ev_slice);
 	}
 
 	/* Wake at the first instruction slot where mtime >= mtimecmp holds:
@@ -156,9 +159,9 @@ static void lrt_schedule(struct npum_lrt *l)
 	wake = l->started && st == RV_STATE_WFI && lrt_mtime(l) < l->mtimecmp ?
 	       lrt_slot_time(l, lrt_slot_reaching(l, lrt_timer_ns(l))) : UINT64_MAX;
 	if (wake != UINT64_MAX)
-		npum_event_arm(n, NPUM_EV_LRT_TIMER, wake);
+		npum_event_arm(n, &l->ev_timer, wake);
 	else
-		npum_event_cancel(n, NPUM_EV_LRT_TIMER);
+		npum_event_cancel(n, &l->ev_timer);
 }
 
 void npum_lrt_irq_update(struct npum *n)
@@ -178,8 +181,8 @@ void npum_lrt_irq_update(struct npum *n)
 
 static void lrt_trace_state(struct npum_lrt *l, const char *what)
 {
-	npum_trace(l->n, NPUM_TRACE_LRT, "lrt", what, rv_core_pc(l->core),
-		  rv_core_state(l->core), rv_core_instret(l->core), 0);
+	npum_trace_lrt(l->n, what, rv_core_pc(l->core), rv_core_state(l->core),
+		       rv_core_instret(l->core), 0);
 }
 
 /* Slot count at which the core's local time reaches ns. */
@@ -283,7 +286,7 @@ static void lrt_react(struct npum_lrt *l)
 	lrt_schedule(l);
 }
 
-void npum_lrt_event(struct npum *n, enum npum_event ev)
+static void lrt_event(struct npum *n, struct npum_event *ev)
 {
 	npum_lrt_sync(n);
 }
@@ -328,7 +331,7 @@ static void lrt_console_putc(struct npum_lrt *l, char c)
 		return;
 	}
 	l->console[l->console_len] = '\0';
-	npum_trace_text(l->n, NPUM_TRACE_FW_CONSOLE, "console", l->console);
+	npum_trace_fw_console(l->n, l->console);
 	if (l->n->host.console)
 		l->n->host.console(l->n->opaque, l->console);
 	l->console_len = 0;
@@ -344,100 +347,174 @@ static uint32_t fifo_stat(const struct npum_fifo *f)
 	       (f->overflow ? NPU_LRT_FIFO_STAT_OVERFLOW : 0);
 }
 
-static int lrt_periph_read(struct npum_lrt *l, uint32_t off, uint32_t *val)
-{
-	struct npum *n = l->n;
-	uint32_t v;
-
-	switch (off) {
-	case NPU_LRT_ID:          *val = NPU_LRT_ID_VALUE; return 0;
-	case NPU_LRT_IPUS:        *val = n->cfg.lrt_ipus; return 0;
-	case NPU_LRT_PCI_DEVICE:  *val = n->cfg.device_id | (uint32_t)n->cfg.revision << 16; return 0;
-	case NPU_LRT_INBOX_DATA:
-		if (!npum_fifo_pop(n, &n->to_fw, &v, "to-fw"))
-			v = NPU_IPC_FIFO_EMPTY_VALUE;
-		*val = v;
-		return 0;
-	case NPU_LRT_INBOX_STAT:  *val = fifo_stat(&n->to_fw); return 0;
-	case NPU_LRT_OUTBOX_STAT: *val = fifo_stat(&n->to_host); return 0;
-	case NPU_LRT_DB_SUMMARY:
-		v = 0;
-		for (unsigned w = 0; w < NPU_DOORBELL_COUNT / 32; w++)
-			if (n->cpu.db_pending[w])
-				v |= 1u << w;
-		*val = v;
-		return 0;
-	case NPU_LRT_INTC_PENDING: *val = lrt_intc_sources(n); return 0;
-	case NPU_LRT_INTC_ENABLE:  *val = l->intc_enable; return 0;
-	case NPU_LRT_MTIME_LO:     *val = (uint32_t)lrt_mtime(l); return 0;
-	case NPU_LRT_MTIME_HI:     *val = (uint32_t)(lrt_mtime(l) >> 32); return 0;
-	case NPU_LRT_MTIMECMP_LO:  *val = (uint32_t)l->mtimecmp; return 0;
-	case NPU_LRT_MTIMECMP_HI:  *val = (uint32_t)(l->mtimecmp >> 32); return 0;
-	case NPU_LRT_WDT_LOAD:     *val = n->cpu.wdt_load; return 0;
-	case NPU_LRT_WDT_CTRL:     *val = n->cpu.wdt_en ? NPU_LRT_WDT_CTRL_EN : 0; return 0;
-	case NPU_LRT_WDT_COUNT:    *val = npum_wdt_remaining(n); return 0;
-	default:
-		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
-			*val = n->cpu.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4];
-			return 0;
-		}
-		return -1;
-	}
-}
-
 static void lrt_halt(struct npum_lrt *l, uint32_t code)
 {
 	l->halt_code = code & NPU_LRT_HALT_CODE;
 	rv_core_halt(l->core, l->halt_code != 0);
-	npum_trace(l->n, NPUM_TRACE_LRT, "lrt", "halt", rv_core_pc(l->core), l->halt_code,
-		  rv_core_instret(l->core), 0);
+	npum_trace_lrt(l->n, "halt", rv_core_pc(l->core), l->halt_code, rv_core_instret(l->core),
+		       0);
 }
 
-static int lrt_periph_write(struct npum_lrt *l, uint32_t off, uint32_t v)
+/* The core's own registers (lrt.h): each handler serves one register or a
+ * family that shares an encoding. */
+static uint64_t rd_id(struct npum *n, const struct npum_reg *r, unsigned idx)
 {
-	struct npum *n = l->n;
-
-	switch (off) {
-	case NPU_LRT_CONSOLE_TX:
-		lrt_console_putc(l, (char)(v & 0xFF));
-		return 0;
-	case NPU_LRT_HALT:
-		lrt_halt(l, v);
-		return 0;
-	case NPU_LRT_INBOX_STAT:
-		if (v & NPU_LRT_FIFO_STAT_OVERFLOW)
-			n->to_fw.overflow = false;
-		return 0;
-	case NPU_LRT_OUTBOX_DATA:
-		npum_fifo_push(n, &n->to_host, v, "to-host");
-		npum_irq_update(n);
-		return 0;
-	case NPU_LRT_OUTBOX_STAT:
-		if (v & NPU_LRT_FIFO_STAT_OVERFLOW)
-			n->to_host.overflow = false;
-		return 0;
-	case NPU_LRT_INTC_ENABLE:
-		l->intc_enable = v & NPU_LRT_IRQ_ALL;
-		return 0;
-	case NPU_LRT_MTIMECMP_LO:
-		l->mtimecmp = (l->mtimecmp & ~(uint64_t)UINT32_MAX) | v;
-		return 0;
-	case NPU_LRT_MTIMECMP_HI:
-		l->mtimecmp = (l->mtimecmp & UINT32_MAX) | (uint64_t)v << 32;
-		return 0;
-	case NPU_LRT_WDT_LOAD:
-		npum_wdt_reload(n, v);
-		return 0;
-	case NPU_LRT_WDT_CTRL:
-		npum_wdt_enable(n, v & NPU_LRT_WDT_CTRL_EN);
-		return 0;
-	default:
-		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
-			n->cpu.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4] &= ~v;
-			return 0;
-		}
-		return -1;
+	switch (r->offset) {
+	case NPU_LRT_ID:         return NPU_LRT_ID_VALUE;
+	case NPU_LRT_IPUS:       return n->cfg.lrt_ipus;
+	default:                 return n->cfg.device_id | (uint32_t)n->cfg.revision << 16;
 	}
+}
+
+static void wr_console(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	lrt_console_putc(lrt(n), (char)(v & 0xFF));
+}
+
+static void wr_halt(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	lrt_halt(lrt(n), (uint32_t)v);
+}
+
+static struct npum_fifo *fifo_of(struct npum *n, const struct npum_reg *r)
+{
+	return r->offset == NPU_LRT_INBOX_DATA || r->offset == NPU_LRT_INBOX_STAT ? &n->to_fw
+										     : &n->to_host;
+}
+
+static uint64_t rd_inbox(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	uint32_t v;
+
+	return npum_fifo_pop(n, &n->to_fw, &v, "to-fw") ? v : NPU_IPC_FIFO_EMPTY_VALUE;
+}
+
+static void wr_outbox(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	npum_fifo_push(n, &n->to_host, (uint32_t)v, "to-host");
+	npum_irq_update(n);
+}
+
+static uint64_t rd_fifo_stat(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	return fifo_stat(fifo_of(n, r));
+}
+
+static void wr_fifo_stat(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	if (v & NPU_LRT_FIFO_STAT_OVERFLOW)
+		fifo_of(n, r)->overflow = false;
+}
+
+static uint64_t rd_db_pending(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	return n->cpu.db_pending[idx];
+}
+
+static void wr_db_pending(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	n->cpu.db_pending[idx] &= ~(uint32_t)v;
+}
+
+static uint64_t rd_db_summary(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	uint32_t v = 0;
+
+	for (unsigned w = 0; w < NPU_DOORBELL_COUNT / 32; w++)
+		if (n->cpu.db_pending[w])
+			v |= 1u << w;
+	return v;
+}
+
+static uint64_t rd_intc_pending(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	return lrt_intc_sources(n);
+}
+
+static uint64_t rd_intc_enable(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	return lrt(n)->intc_enable;
+}
+
+static void wr_intc_enable(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	lrt(n)->intc_enable = (uint32_t)v & NPU_LRT_IRQ_ALL;
+}
+
+static uint64_t rd_mtime(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	uint64_t t = lrt_mtime(lrt(n));
+
+	return r->offset == NPU_LRT_MTIME_LO ? (uint32_t)t : (uint32_t)(t >> 32);
+}
+
+static uint64_t rd_mtimecmp(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	uint64_t t = lrt(n)->mtimecmp;
+
+	return r->offset == NPU_LRT_MTIMECMP_LO ? (uint32_t)t : (uint32_t)(t >> 32);
+}
+
+static void wr_mtimecmp(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	struct npum_lrt *l = lrt(n);
+
+	if (r->offset == NPU_LRT_MTIMECMP_LO)
+		l->mtimecmp = (l->mtimecmp & ~(uint64_t)UINT32_MAX) | (uint32_t)v;
+	else
+		l->mtimecmp = (l->mtimecmp & UINT32_MAX) | v << 32;
+}
+
+static uint64_t rd_wdt(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	switch (r->offset) {
+	case NPU_LRT_WDT_LOAD:   return n->cpu.wdt_load;
+	case NPU_LRT_WDT_CTRL:   return n->cpu.wdt_en ? NPU_LRT_WDT_CTRL_EN : 0;
+	default:                 return npum_wdt_remaining(n);
+	}
+}
+
+static void wr_wdt(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	if (r->offset == NPU_LRT_WDT_LOAD)
+		npum_wdt_reload(n, (uint32_t)v);
+	else
+		npum_wdt_enable(n, v & NPU_LRT_WDT_CTRL_EN);
+}
+
+static const struct npum_reg lrt_regs[] = {
+	REG_RO(NPU_LRT_ID, "ID", rd_id),
+	REG_RO(NPU_LRT_IPUS, "IPUS", rd_id),
+	REG_RO(NPU_LRT_PCI_DEVICE, "PCI_DEVICE", rd_id),
+	/* each byte: the fw_console event traces whole lines */
+	{ NPU_LRT_CONSOLE_TX, 4, NPUM_REG_WO | NPUM_REG_QUIET, 1, 0, "CONSOLE_TX", NULL, wr_console },
+	REG_WO(NPU_LRT_HALT, "HALT", wr_halt),
+	REG_RO(NPU_LRT_INBOX_DATA, "INBOX_DATA", rd_inbox),
+	REG_RW(NPU_LRT_INBOX_STAT, "INBOX_STAT", rd_fifo_stat, wr_fifo_stat),
+	REG_WO(NPU_LRT_OUTBOX_DATA, "OUTBOX_DATA", wr_outbox),
+	REG_RW(NPU_LRT_OUTBOX_STAT, "OUTBOX_STAT", rd_fifo_stat, wr_fifo_stat),
+	{ NPU_LRT_DB_PENDING(0), 4, 0, NPU_DOORBELL_COUNT / 32, 4, "DB_PENDING", rd_db_pending,
+	  wr_db_pending },
+	REG_RO(NPU_LRT_DB_SUMMARY, "DB_SUMMARY", rd_db_summary),
+	REG_RO(NPU_LRT_INTC_PENDING, "INTC_PENDING", rd_intc_pending),
+	REG_RW(NPU_LRT_INTC_ENABLE, "INTC_ENABLE", rd_intc_enable, wr_intc_enable),
+	REG_RO(NPU_LRT_MTIME_LO, "MTIME_LO", rd_mtime),
+	REG_RO(NPU_LRT_MTIME_HI, "MTIME_HI", rd_mtime),
+	REG_RW(NPU_LRT_MTIMECMP_LO, "MTIMECMP_LO", rd_mtimecmp, wr_mtimecmp),
+	REG_RW(NPU_LRT_MTIMECMP_HI, "MTIMECMP_HI", rd_mtimecmp, wr_mtimecmp),
+	REG_RW(NPU_LRT_WDT_LOAD, "WDT_LOAD", rd_wdt, wr_wdt),
+	REG_RW(NPU_LRT_WDT_CTRL, "WDT_CTRL", rd_wdt, wr_wdt),
+	REG_RO(NPU_LRT_WDT_COUNT, "WDT_COUNT", rd_wdt),
+};
+
+void npum_lrt_irq_set(struct npum *n, uint32_t source, bool level)
+{
+	struct npum_lrt *l = lrt(n);
+	uint32_t old = l->irq_levels;
+
+	l->irq_levels = level ? old | source : old & ~source;
+	if (l->irq_levels != old)
+		npum_lrt_irq_update(n);
 }
 
 /* ---- The core's bus -------------------------------------------------------------- */
@@ -461,7 +538,8 @@ static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *va
 	if (in_tcm(addr, size)) {
 		memcpy(buf, &l->tcm[addr - NPU_LRT_TCM_BASE], size);
 	} else if (addr >= NPU_LRT_PERIPH_BASE && addr - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE) {
-		if (in_periph(addr, size) && !lrt_periph_read(l, addr - NPU_LRT_PERIPH_BASE, val)) {
+		if (in_periph(addr, size) &&
+		    !npum_lrt_space_read(l->n, addr - NPU_LRT_PERIPH_BASE, val)) {
 			lrt_update_lines(l);
 			return 0;
 		}
@@ -488,7 +566,8 @@ static int lrt_bus_store(void *opaque, uint32_t addr, unsigned size, uint32_t va
 		return 0;
 	}
 	if (addr >= NPU_LRT_PERIPH_BASE && addr - NPU_LRT_PERIPH_BASE < NPU_LRT_PERIPH_SIZE) {
-		if (in_periph(addr, size) && !lrt_periph_write(l, addr - NPU_LRT_PERIPH_BASE, val)) {
+		if (in_periph(addr, size) &&
+		    !npum_lrt_space_write(l->n, addr - NPU_LRT_PERIPH_BASE, val)) {
 			lrt_update_lines(l);
 			return 0;
 		}
@@ -523,7 +602,7 @@ static void lrt_trap_hook(void *opaque, uint32_t cause, uint32_t epc, uint32_t t
 	struct npum_lrt *l = opaque;
 
 	l->n->stats.lrt_traps++;
-	npum_trace(l->n, NPUM_TRACE_LRT, "lrt", "trap", epc, cause, rv_core_instret(l->core), tval);
+	npum_trace_lrt(l->n, "trap", epc, cause, rv_core_instret(l->core), tval);
 }
 
 /* ---- Debug-support unit view (encoding: regs_ip.h NPU_DSU_*) ------------------ */
@@ -563,9 +642,9 @@ uint32_t npum_lrt_dsu_read(struct npum *n, uint32_t offset)
 
 /* ---- Life cycle ------------------------------------------------------------------- */
 
-int npum_lrt_init(struct npum *n)
+static int lrt_init(struct npum *n)
 {
-	struct npum_lrt *l = calloc(1, sizeof(*l));
+	struct npum_lrt *l = lrt(n);
 	struct rv_bus bus = {
 		.load = lrt_bus_load,
 		.store = lrt_bus_store,
@@ -573,31 +652,24 @@ int npum_lrt_init(struct npum *n)
 		.time = lrt_bus_time,
 	};
 
-	if (!l)
-		return -1;
 	l->n = n;
 	bus.opaque = l;
 	l->core = rv_core_new(&bus);
-	if (!l->core) {
-		free(l);
+	if (!l->core)
 		return -1;
-	}
 	rv_core_set_trap_hook(l->core, lrt_trap_hook, l);
-	n->lrt = l;
+	npum_event_init(n, &l->ev_slice, "lrt slice", lrt_event);
+	npum_event_init(n, &l->ev_timer, "lrt timer", lrt_event);
 	return 0;
 }
 
-void npum_lrt_fini(struct npum *n)
+static void lrt_fini(struct npum *n)
 {
-	if (!n->lrt)
-		return;
-	rv_core_free(n->lrt->core);
-	free(n->lrt);
-	n->lrt = NULL;
+	rv_core_free(lrt(n)->core);
 }
 
 /* IP reset: the core goes back into reset and its private state is lost. */
-void npum_lrt_reset(struct npum *n)
+static void lrt_ip_reset(struct npum *n)
 {
 	struct npum_lrt *l = lrt(n);
 
@@ -608,11 +680,25 @@ void npum_lrt_reset(struct npum *n)
 	rv_core_reset(l->core, 0);
 	rv_core_halt(l->core, false);
 	l->intc_enable = 0;
+	l->irq_levels = 0;
 	l->mtimecmp = UINT64_MAX;
 	l->halt_code = 0;
 	l->console_len = 0;
 	l->slots = 0;
 	memset(l->tcm, 0, sizeof(l->tcm));
-	npum_event_cancel(n, NPUM_EV_LRT_SLICE);
-	npum_event_cancel(n, NPUM_EV_LRT_TIMER);
+	npum_event_cancel(n, &l->ev_slice);
+	npum_event_cancel(n, &l->ev_timer);
 }
+
+static const struct npum_window lrt_windows[] = {
+	NPUM_WINDOW("LRT", NPUM_SPACE_LRT, 0, NPU_LRT_CORE_REGS_SIZE, false, lrt_regs),
+};
+
+const struct npum_block npum_block_lrt = {
+	.name = "lrt",
+	.windows = NPUM_WINDOWS(lrt_windows),
+	.priv_size = sizeof(struct npum_lrt),
+	.init = lrt_init,
+	.fini = lrt_fini,
+	.ip_reset = lrt_ip_reset,
+};
