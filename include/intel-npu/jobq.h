@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Job queue registered with a doorbell (hw-facts §5.5, JSM API 3.25 layout):
+ * Job queue registered with a doorbell (hw-facts §14.4, JSM API 3.25 layout):
  * a 64-byte header followed by 64-byte slots; the host produces at tail,
  * the firmware consumes at head. A 4 KiB queue holds 63 slots.
  */

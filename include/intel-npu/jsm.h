@@ -103,7 +103,7 @@
 #define NPU_JSM_MSG_DYNDBG_CONTROL_RSP          0x2301u
 #define NPU_JSM_MSG_PWR_D0I3_ENTER_DONE         0x2302u
 
-/* ---- Payloads (offsets: hw-facts §5.4 and the JSM 3.25 header) -------------- */
+/* ---- Payloads (offsets: hw-facts §5.4, §14.5 and the JSM 3.25 header) ------- */
 struct npu_jsm_engine {           /* ENGINE_RESET, QUERY_ENGINE_HB, HWS_ENGINE_RESUME */
 	uint32_t engine_idx;
 	uint32_t reserved_0;

@@ -155,7 +155,7 @@
 #define NPU_CPU_SS_TIM_GEN_CONFIG            0x06021008u
 #define   NPU_TIM_GEN_CONFIG_WDOG_TO_INT_CLR   NPU_BIT(9)
 #define NPU_CPU_SS_TIM_PERF_FREE_CNT         0x06029000u /* 64-bit */
-#define NPU_PERF_CLK_HZ                      38400000u   /* §3.3, boot params perf_clk_frequency */
+#define NPU_PERF_CLK_HZ                      38400000u   /* §9.1, boot params perf_clk_frequency */
 
 /* ---- Doorbells (§2.4, §5.5) ------------------------------------------------ */
 #define NPU_CPU_SS_DOORBELL_0                0x06300000u

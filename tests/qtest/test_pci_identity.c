@@ -308,7 +308,7 @@ static void test_msix(void)
 	qt_npu_setup(q, &n, QT_NPU_NO_MASTER);
 	/* The table overlays the top of BAR0 and is reachable even while the
 	 * IP registers are powered down: entry 0's vector control has the
-	 * mask bit set out of reset (PCI 3.0 §6.8.2.9). */
+	 * mask bit set out of reset (PCI 3.0 section 6.8.2.9). */
 	NT_EQ("MSI-X entry 0 vector control (masked)",
 	      qt_readl(q, QT_NPU_BAR0_ADDR + NPU_BAR0_SIZE - 0x2000 + 12) & 1, 1);
 }
