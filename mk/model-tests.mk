@@ -14,6 +14,9 @@ MODEL_PROG    := $(BUILD)/host/tests/unit/model_prog.o
 
 MODEL_BLOCK_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,\
                        test_model_regs test_model_btrs test_model_ip test_model_lrt)
+# The core (block table, events, off-thread work on a real thread, the trace
+# decoder) with its own minimal host.
+MODEL_CORE_TEST   := $(BUILD)/tests/unit/test_model_core
 
 # The tests use the model's internal interface (npu_internal.h) where the
 # public one cannot reach a source (e.g. ICB word 1, ATS error log).
@@ -25,11 +28,16 @@ $(MODEL_BLOCK_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/host/tests/unit/%.o $(MODE
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
 
+$(MODEL_CORE_TEST): $(BUILD)/host/tests/unit/test_model_core.o $(MODEL_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) -lpthread
+
 .PHONY: check-model
-check-model: $(MODEL_BLOCK_TESTS)
-	@fail=0; for t in $(MODEL_BLOCK_TESTS); do \
+check-model: $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
+	@fail=0; for t in $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST); do \
 	  echo "== unit: $$t"; $(SANITIZE_ENV) $$t || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
-UNIT_TESTS  += $(MODEL_BLOCK_TESTS)
-CLEAN_FILES += $(MODEL_BLOCK_TESTS)
+UNIT_TESTS  += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
+CLEAN_FILES += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
