@@ -1171,6 +1171,26 @@ static void test_counters(void)
 	emit(CSRRW(0, CSR_MINSTRETH, 1));
 	emit(CSRR(17, CSR_MINSTRETH));     /* 7 */
 	emit(CSRR(18, CSR_MCYCLEH));       /* 5: independent */
+	/* A write suppresses the writing instruction's own increment of the
+	 * whole 64-bit counter (Spike, Sail): no carry between the halves. */
+	emit(ADDI(1, 0, -1));               /* 0xffffffff */
+	emit(ADDI(2, 0, 7));
+	emit(ADDI(21, 0, 5));
+	emit(CSRRW(0, CSR_MINSTRETH, 0));
+	emit(CSRRW(0, CSR_MINSTRET, 1));   /* the next one sees 0x0_ffffffff */
+	emit(CSRRW(0, CSR_MINSTRETH, 2));  /* -> 0x7_ffffffff, low untouched */
+	emit(CSRR(19, CSR_MINSTRETH));     /* 7 */
+	emit(CSRR(20, CSR_MINSTRET));      /* 0: the CSRR before carried */
+	emit(CSRRW(0, CSR_MINSTRETH, 0));
+	emit(CSRRW(0, CSR_MINSTRET, 1));   /* 0x0_ffffffff again */
+	emit(CSRRW(0, CSR_MINSTRET, 21));  /* -> 0x0_00000005, no carry */
+	emit(CSRR(22, CSR_MINSTRETH));     /* 0 */
+	emit(CSRR(23, CSR_MINSTRET));      /* 6 */
+	emit(CSRRW(0, CSR_MCYCLEH, 0));
+	emit(CSRRW(0, CSR_MCYCLE, 1));
+	emit(CSRRW(0, CSR_MCYCLEH, 2));    /* the same for mcycle */
+	emit(CSRR(24, CSR_MCYCLEH));       /* 7 */
+	emit(CSRR(25, CSR_MCYCLE));        /* 0 */
 	emit(HALT);
 	uint64_t n = run_to_halt();
 	CU_ASSERT_EQUAL(reg(3), 3);
@@ -1189,8 +1209,14 @@ static void test_counters(void)
 	CU_ASSERT_EQUAL(reg(16), 1);
 	CU_ASSERT_EQUAL(reg(17), 7);
 	CU_ASSERT_EQUAL(reg(18), 5);
+	CU_ASSERT_EQUAL(reg(19), 7);
+	CU_ASSERT_EQUAL(reg(20), 0);
+	CU_ASSERT_EQUAL(reg(22), 0);
+	CU_ASSERT_EQUAL(reg(23), 6);
+	CU_ASSERT_EQUAL(reg(24), 7);
+	CU_ASSERT_EQUAL(reg(25), 0);
 	CU_ASSERT_EQUAL(rv_core_instret(core()), n);
-	CU_ASSERT_EQUAL(n, 30);
+	CU_ASSERT_EQUAL(n, 48);
 }
 
 static void test_time_csr(void)

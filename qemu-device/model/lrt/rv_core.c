@@ -621,16 +621,21 @@ static uint64_t counter_offset_for(const struct rv_core *c, uint64_t value_next)
 	return value_next - (c->retired + 1);
 }
 
+/* A write to either half suppresses the writing instruction's own increment
+ * of the whole 64-bit counter (as Spike and the Sail model do): the other
+ * half keeps the value it had before the instruction, so writing the low
+ * half never carries into the high half and writing the high half leaves
+ * the low half as it was. */
 static void write_counter_half(const struct rv_core *c, uint64_t *offset,
 			       bool high, uint32_t val)
 {
-	uint64_t next = c->retired + 1 + *offset;
+	uint64_t now = c->retired + *offset;    /* before this instruction */
 
 	if (high)
-		next = (next & 0xffffffffu) | (uint64_t)val << 32;
+		now = (now & 0xffffffffu) | (uint64_t)val << 32;
 	else
-		next = (next & ~(uint64_t)0xffffffffu) | val;
-	*offset = counter_offset_for(c, next);
+		now = (now & ~(uint64_t)0xffffffffu) | val;
+	*offset = counter_offset_for(c, now);
 }
 
 /* Write a CSR already known to exist and to be writable (read/write
