@@ -91,7 +91,7 @@ struct npu_os {
 	bool trace, console_stderr;
 	unsigned drop_ipc_tx;
 	struct npu_sim_stats st;
-	char last_guest_error[256];
+	char last_guest_error[512];
 	char console[SIM_CONSOLE_KEEP];
 	size_t console_len;
 };

@@ -75,7 +75,7 @@ struct mh {
 	unsigned msis;
 	unsigned guest_errors;
 	bool print_guest_errors;     /* echo each one to stderr */
-	char last_guest_error[256];
+	char last_guest_error[512];
 	uint64_t dma_reads, dma_writes, dma_failures;
 	struct mh_dma_rec dma_log[MH_DMA_LOG_SIZE];
 	uint64_t dma_count;          /* total accesses; dma_log holds the last ones */

@@ -790,6 +790,50 @@ static void test_lrt_trap_error_mode(void)
 	mp_fini(&P);
 }
 
+/* A host that starts an image which is not RV32IM code (Intel's LeonRT
+ * firmware: big-endian SPARC) gets one guest-error line naming the entry,
+ * the cause and our firmware file; RV32 programs that trap later or by
+ * ECALL do not. */
+static void test_lrt_foreign_image(void)
+{
+	/* the first words of a SPARC start-up: wr %g0, 0xfe0, %psr; nop;
+	 * sethi %hi(0x84800000), %g1 -- as bytes in memory */
+	static const uint32_t sparc_be[] = { 0x81882fe0, 0x01000000, 0x03212000 };
+	struct mp P;
+	struct mh *h = &P.h;
+	unsigned g;
+
+	mp_init(&P, NULL);
+	P.pc = MP_CODE_VA;
+	for (unsigned i = 0; i < 3; i++)
+		mp_emit(&P, __builtin_bswap32(sparc_be[i]));
+	g = h->guest_errors;
+	mp_boot(&P);
+	mp_run(&P, 20 * US);
+	CU_ASSERT_EQUAL(mp_dsu_state(&P), NPU_DSU_STATE_ERROR);
+	CU_ASSERT_EQUAL(h->guest_errors, g + 1);
+	CU_ASSERT(strstr(h->last_guest_error, "control core trapped on instruction 1 from its "
+			 "entry 0x") != NULL);
+	CU_ASSERT(strstr(h->last_guest_error, "illegal instruction") != NULL);
+	CU_ASSERT(strstr(h->last_guest_error, "not RV32IM code") != NULL);
+	CU_ASSERT(strstr(h->last_guest_error, "LeonRT") != NULL);
+	CU_ASSERT(strstr(h->last_guest_error, "build/firmware/") != NULL);
+	CU_ASSERT(strchr(h->last_guest_error, '\n') == NULL);        /* one line */
+	mp_fini(&P);
+
+	/* an RV32 program that traps with ECALL: no such report */
+	mp_init(&P, NULL);
+	P.pc = MP_CODE_VA;
+	mp_emit(&P, RV_NOP);
+	mp_emit(&P, RV_ECALL);
+	g = h->guest_errors;
+	mp_boot(&P);
+	mp_run(&P, 20 * US);
+	CU_ASSERT_EQUAL(mp_dsu_state(&P), NPU_DSU_STATE_ERROR);
+	CU_ASSERT_EQUAL(h->guest_errors, g);
+	mp_fini(&P);
+}
+
 /* An IP reset stops the core and clears its TCM (D6). */
 static void test_lrt_ip_reset(void)
 {
@@ -1155,6 +1199,7 @@ int main(void)
 	CU_add_test(s, "outbox overflow flag", test_lrt_outbox_overflow);
 	CU_add_test(s, "peripheral reset values, INTC_ENABLE, MTIMECMP", test_lrt_periph_regs);
 	CU_add_test(s, "undefined peripheral offsets fault", test_lrt_undefined_periph);
+	CU_add_test(s, "a non-RV32 image: one line at the entry trap", test_lrt_foreign_image);
 	CU_add_test(s, "WDT_* shared with the host watchdog", test_lrt_wdt_shared);
 	CU_add_test(s, "MEIP wakes WFI; disabled sources do not", test_lrt_meip_wakes_wfi);
 	CU_add_test(s, "mtime equals the perf counter", test_lrt_mtime_equals_perf);

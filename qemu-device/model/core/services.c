@@ -19,7 +19,7 @@ uint64_t npum_now(struct npum *n)
 
 void npum_guest_error(struct npum *n, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -39,6 +39,8 @@ struct npum_lrt {
 	uint32_t irq_levels;     /* sources driven by other blocks (npum_lrt_irq_set) */
 	uint64_t mtimecmp;
 	uint32_t halt_code;
+	uint32_t entry;          /* where the host started the core */
+	bool entry_trap_told;    /* the guest error for an early trap was given */
 	char console[LRT_CONSOLE_MAX + 1];
 	unsigned console_len;
 	struct npum_event ev_slice;   /* run the next time slice */
@@ -314,6 +316,8 @@ void npum_lrt_start(struct npum *n, uint32_t entry)
 		return;
 	}
 	rv_core_reset(l->core, entry);
+	l->entry = entry;
+	l->entry_trap_told = false;
 	l->started = true;
 	l->base_ns = npum_now(n);
 	l->slots = 0;
@@ -597,12 +601,40 @@ static uint64_t lrt_bus_time(void *opaque)
 	return lrt_mtime(opaque);
 }
 
+/* A firmware this core can run sets up its trap vector within its first few
+ * instructions; a trap before that means the host started something that is
+ * not RV32IM code, most often Intel's own vpu_37xx_v1.bin, whose image is
+ * LeonRT (SPARC) code (hw-facts §4.3, docs/deviations.md). */
+#define LRT_ENTRY_TRAP_WINDOW 16u
+
+static const char *lrt_exception_name(uint32_t cause)
+{
+	switch (cause) {
+	case RV_EXC_INSN_MISALIGNED: return "misaligned instruction fetch";
+	case RV_EXC_INSN_ACCESS:     return "instruction fetch fault (entry not mapped?)";
+	case RV_EXC_ILLEGAL_INSN:    return "illegal instruction";
+	default:                     return "exception";
+	}
+}
+
 static void lrt_trap_hook(void *opaque, uint32_t cause, uint32_t epc, uint32_t tval)
 {
 	struct npum_lrt *l = opaque;
+	uint64_t ran = rv_core_instret(l->core);
 
 	l->n->stats.lrt_traps++;
-	npum_trace_lrt(l->n, "trap", epc, cause, rv_core_instret(l->core), tval);
+	npum_trace_lrt(l->n, "trap", epc, cause, ran, tval);
+	if (l->entry_trap_told || ran >= LRT_ENTRY_TRAP_WINDOW ||
+	    (cause != RV_EXC_ILLEGAL_INSN && cause != RV_EXC_INSN_MISALIGNED &&
+	     cause != RV_EXC_INSN_ACCESS))
+		return;
+	l->entry_trap_told = true;
+	npum_guest_error(l->n, "control core trapped on instruction %llu from its entry 0x%08x "
+			 "(%s at 0x%08x, mtval 0x%08x): not RV32IM code; Intel's "
+			 "vpu_37xx_v1.bin is LeonRT (SPARC) code, which this simulator does not "
+			 "run: boot intel-npu-mtl's vpu_37xx_v1.bin (build/firmware/, "
+			 "share/intel-npu-mtl/firmware/)", (unsigned long long)ran, l->entry,
+			 lrt_exception_name(cause), epc, tval);
 }
 
 /* ---- Debug-support unit view (encoding: regs_ip.h NPU_DSU_*) ------------------ */
