@@ -256,12 +256,15 @@ static inline void bp_wr64(uint32_t off, uint64_t v)
 
 int  boot_read_regions(void);               /* shared + IPC areas; -1 = unusable */
 void boot_read_log_config(void);
-void fw_timers_start(void);
-void fw_timers_stop(void);
-void fw_timer_rearm(void);
-void fw_poll_once(void);                    /* one pass of the main loop, no WFI */
 void fw_warm_entry(void);                   /* start.S: the warm-boot entry point */
 __attribute__((noreturn)) void fw_cold_main(void);   /* called by start.S */
 __attribute__((noreturn)) void fw_warm_main(void);
+
+/* ---- sched.c ------------------------------------------------------------------------------ */
+void fw_timers_start(void);
+void fw_timers_stop(void);
+void fw_timer_rearm(void);
+void fw_poll_once(void);                    /* one pass of the loop, no WFI */
+__attribute__((noreturn)) void sched_run(void);   /* the loop; never returns */
 
 #endif /* FW_H */
