@@ -33,11 +33,19 @@ $(MODEL_CORE_TEST): $(BUILD)/host/tests/unit/test_model_core.o $(MODEL_LIB)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) -lpthread
 
+# Adding a block is one file and one blocks.def line: the test does it in a
+# scratch copy of the model and builds it (tests/unit/test_block_table.sh).
+MODEL_TABLE_TEST  := $(BUILD)/tests/script/test_block_table   # not under tests/unit: no valgrind
+$(MODEL_TABLE_TEST): $(SRCDIR)/tests/unit/test_block_table.sh $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh "%s" "%s" "%s"\n' $(SRCDIR)/tests/unit/test_block_table.sh \
+	  $(SRCDIR) '$(HOST_CC)' > $@ && chmod +x $@
+
 .PHONY: check-model
 check-model: $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
 	@fail=0; for t in $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST); do \
 	  echo "== unit: $$t"; $(SANITIZE_ENV) $$t || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
-UNIT_TESTS  += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
-CLEAN_FILES += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
+UNIT_TESTS  += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(MODEL_TABLE_TEST)
+CLEAN_FILES += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(MODEL_TABLE_TEST)
