@@ -13,8 +13,16 @@
  *   0x10000000 - 0x1000FFFF  peripheral block below (not translated)
  *   0x20000000 - 0x2001FFFF  tightly coupled RAM (TCM), 128 KiB, not
  *                            translated, cleared by IP reset
+ *   0xC0000000 - 0xFFFFFFFF  the context window: NPU virtual address,
+ *                            translated as StreamID 0 with SubstreamID
+ *                            NPU_LRT_CTX_SSID (below): the user range of the
+ *                            context whose job the firmware is running
  *   anything else            NPU virtual address, translated by the NPU MMU
  *                            as StreamID 0 (TBU0), SubstreamID 0
+ *
+ * The DMA engines (NPU_LRT_DMA_*) move data between any two NPU virtual
+ * addresses of any context, and the CMX, through the MMU as StreamID 3
+ * (TBU2, hw-facts §6): the firmware never copies user data itself.
  */
 #ifndef INTEL_NPU_LRT_H
 #define INTEL_NPU_LRT_H
@@ -76,7 +84,8 @@
 #define   NPU_LRT_IRQ_INBOX          NPU_BIT(0) /* host->firmware FIFO not empty */
 #define   NPU_LRT_IRQ_DOORBELL       NPU_BIT(1) /* a doorbell is pending */
 #define   NPU_LRT_IRQ_OUTBOX_SPACE   NPU_BIT(2) /* firmware->host FIFO not full */
-#define   NPU_LRT_IRQ_ALL            NPU_GENMASK(2, 0)
+#define   NPU_LRT_IRQ_DMA(n)         NPU_BIT(3 + (n)) /* DMA engine n: DONE or ERROR */
+#define   NPU_LRT_IRQ_ALL            NPU_GENMASK(4, 0)
 
 /* Timer: mtime is the 64-bit perf counter (38.4 MHz, the same count the host
  * reads at CPU_SS_TIM_PERF_FREE_CNT); mtime >= mtimecmp raises mip.MTIP. */
@@ -93,6 +102,80 @@
 #define NPU_LRT_WDT_CTRL           0x0C4u /* RW */
 #define   NPU_LRT_WDT_CTRL_EN        NPU_BIT(0)
 #define NPU_LRT_WDT_COUNT          0x0C8u /* RO: ticks left */
+
+/* Context window: core accesses to [NPU_LRT_CTX_WINDOW_BASE, 4 GiB) use
+ * SubstreamID CTX_SSID, so the firmware reads a job's command buffer and
+ * writes its fences and timestamps in the job's own context (the user range,
+ * where Linux puts them: hw-facts §15.2, §15.4). A user context descriptor
+ * does not abort on a fault (hw-facts §6): the access reads zero / is
+ * dropped, the MMU records the event with the SSID, and CTX_FAULT latches it
+ * so the firmware can end that job. */
+#define NPU_LRT_CTX_WINDOW_BASE    0xC0000000u
+#define NPU_LRT_CTX_SSID           0x100u /* RW: [15:0] SubstreamID, 0 after reset */
+#define   NPU_LRT_CTX_SSID_MASK      NPU_GENMASK(15, 0)
+#define NPU_LRT_CTX_FAULT          0x104u /* RO, FAULTED is W1C */
+#define   NPU_LRT_CTX_FAULT_FAULTED  NPU_BIT(0)
+#define NPU_LRT_CTX_FAULT_ADDR     0x108u /* RO: the first faulting address since the clear */
+
+/* ---- DMA engines (two, as on 37xx: hw-facts §16.5) --------------------------
+ * Each engine runs one transfer at a time, set up in its registers and
+ * started by writing CTRL with START. Modes:
+ *   ARRAY  COUNT 37xx copy descriptors (hw-facts §12.1) at 64-byte stride
+ *          from DESC; each descriptor is fetched as 80 bytes (§12.1)
+ *   LIST   linked 80-byte hardware descriptors (§12.3) from DESC, following
+ *          link_address until it is 0; 1D only
+ *   FILL   LEN bytes of the 32-bit PATTERN (repeated, little-endian) at DST
+ *   COPY   one copy of LEN bytes from SRC to DST
+ * Descriptors are read with SSID_DESC, sources with SSID_SRC, destinations
+ * with SSID_DST. Addresses in [NPU_CMX_BASE, +NPU_CMX_SIZE) are the on-chip
+ * CMX (cmdbuf.h) and are not translated. A transfer stops at the first
+ * descriptor that faults or is malformed: STATUS.ERROR with ERR_CODE,
+ * ERR_INDEX and ERR_ADDR say where; what came before it was done. DONE or
+ * ERROR drives NPU_LRT_IRQ_DMA(n) until cleared. The time a transfer takes
+ * follows the model's bandwidth (docs/deviations.md). */
+#define NPU_LRT_DMA_ENGINES        2u
+#define NPU_LRT_DMA_BASE(n)        (0x1000u + 0x100u * (n))
+#define NPU_LRT_DMA_CTRL           0x00u /* WO */
+#define   NPU_LRT_DMA_CTRL_START     NPU_BIT(0)
+#define   NPU_LRT_DMA_CTRL_MODE      NPU_GENMASK(3, 1)
+#define     NPU_LRT_DMA_MODE_ARRAY     0u
+#define     NPU_LRT_DMA_MODE_LIST      1u
+#define     NPU_LRT_DMA_MODE_FILL      2u
+#define     NPU_LRT_DMA_MODE_COPY      3u
+#define NPU_LRT_DMA_STATUS         0x04u /* RO; DONE and ERROR are W1C */
+#define   NPU_LRT_DMA_STATUS_BUSY    NPU_BIT(0)
+#define   NPU_LRT_DMA_STATUS_DONE    NPU_BIT(1)
+#define   NPU_LRT_DMA_STATUS_ERROR   NPU_BIT(2)
+#define   NPU_LRT_DMA_STATUS_ERR_CODE NPU_GENMASK(15, 8)
+#define     NPU_LRT_DMA_ERR_NONE       0u
+#define     NPU_LRT_DMA_ERR_DESC_FAULT 1u /* fetching a descriptor faulted */
+#define     NPU_LRT_DMA_ERR_SRC_FAULT  2u
+#define     NPU_LRT_DMA_ERR_DST_FAULT  3u
+#define     NPU_LRT_DMA_ERR_LENGTH     4u /* a descriptor longer than 16 MB */
+#define     NPU_LRT_DMA_ERR_ALIGN      5u /* DESC not 64-byte aligned */
+#define     NPU_LRT_DMA_ERR_BUS        6u /* host memory refused (bus mastering off, no RAM) */
+#define     NPU_LRT_DMA_ERR_MODE       7u /* unknown mode, COUNT 0 or above 4096, 2D in LIST */
+#define     NPU_LRT_DMA_ERR_BUSY       8u /* START while a transfer runs (it carries on) */
+#define NPU_LRT_DMA_DESC_LO        0x08u
+#define NPU_LRT_DMA_DESC_HI        0x0Cu
+#define NPU_LRT_DMA_COUNT          0x10u
+#define NPU_LRT_DMA_SRC_LO         0x18u
+#define NPU_LRT_DMA_SRC_HI         0x1Cu
+#define NPU_LRT_DMA_DST_LO         0x20u
+#define NPU_LRT_DMA_DST_HI         0x24u
+#define NPU_LRT_DMA_LEN_LO         0x28u
+#define NPU_LRT_DMA_LEN_HI         0x2Cu
+#define NPU_LRT_DMA_PATTERN        0x30u
+#define NPU_LRT_DMA_SSID_DESC      0x34u
+#define NPU_LRT_DMA_SSID_SRC       0x38u
+#define NPU_LRT_DMA_SSID_DST       0x3Cu
+#define NPU_LRT_DMA_DONE_DESC      0x40u /* RO: descriptors completed */
+#define NPU_LRT_DMA_BYTES_LO       0x44u /* RO: bytes moved by the last transfer */
+#define NPU_LRT_DMA_BYTES_HI       0x48u
+#define NPU_LRT_DMA_ERR_ADDR_LO    0x4Cu /* RO: the address that faulted */
+#define NPU_LRT_DMA_ERR_ADDR_HI    0x50u
+#define NPU_LRT_DMA_ERR_INDEX      0x54u /* RO: the descriptor that failed */
+#define NPU_LRT_DMA_REGS_SIZE      0x100u
 
 /* Machine-mode CSRs the core implements beyond the base set. */
 #define NPU_LRT_MCAUSE_INTERRUPT   0x80000000u

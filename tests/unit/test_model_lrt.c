@@ -368,7 +368,7 @@ static void test_lrt_periph_regs(void)
 static void test_lrt_undefined_periph(void)
 {
 	static const uint32_t holes[] = { 0x00C, 0x018, 0x028, 0x038, 0x064, 0x088, 0x0B0, 0x0CC,
-					  0x100, 0xFFFC };
+					  0x10C, 0xFFFC };
 	struct mp P;
 	uint32_t v, cause;
 	unsigned g;
@@ -790,6 +790,58 @@ static void test_lrt_trap_error_mode(void)
 	mp_fini(&P);
 }
 
+/* The context window: [0xC0000000, 4 GiB) uses CTX_SSID, so the firmware
+ * reaches a job's own user range; a fault there (a user CD does not abort)
+ * reads zero, is recorded by the MMU with that SSID and latches CTX_FAULT. */
+static void test_lrt_ctx_window(void)
+{
+	const uint32_t va = 0xC0001000u;
+	struct mp P;
+	struct mh *h = &P.h;
+	uint64_t pa;
+	uint32_t v, cause, ev[8];
+
+	mp_init(&P, NULL);
+	CU_ASSERT_EQUAL_FATAL(mh_mmu_ctx_create(h, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(mh_mmu_ctx_create(h, 3), 0);
+	pa = mh_alloc(h, 4096, 4096);
+	mh_map(h, 2, va, pa, NPU_MMU_ENTRY_PAGE_IVPU);
+	mh_w32(h, pa + 8, 0xfeedf00d);
+	CU_ASSERT_EQUAL(mh_mmu_tlbi_asid(h, 2), 0);
+	mp_monitor_boot(&P);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_CTX_SSID), 0);
+	/* SSID 2 maps it: read and write through the window */
+	mp_lrt_wr(&P, NPU_LRT_CTX_SSID, 2);
+	CU_ASSERT_TRUE(mp_peek(&P, va + 8, &v, &cause));
+	CU_ASSERT_EQUAL(cause, 0);
+	CU_ASSERT_EQUAL(v, 0xfeedf00d);
+	CU_ASSERT_TRUE(mp_poke(&P, va + 12, 0x12345678, &cause));
+	CU_ASSERT_EQUAL(mh_r32(h, pa + 12), 0x12345678);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_CTX_FAULT), 0);
+	/* SSID 3 does not: zero, an event naming SSID 3, CTX_FAULT latched */
+	mp_lrt_wr(&P, NPU_LRT_CTX_SSID, 3);
+	CU_ASSERT_TRUE(mp_peek(&P, va + 8, &v, &cause));
+	CU_ASSERT_EQUAL(cause, 0);
+	CU_ASSERT_EQUAL(v, 0);
+	CU_ASSERT_TRUE(mp_poke(&P, va + 16, 1, &cause));        /* dropped, address kept */
+	CU_ASSERT_EQUAL(mh_r32(h, pa + 16), 0);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_CTX_FAULT), NPU_LRT_CTX_FAULT_FAULTED);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_CTX_FAULT_ADDR), va + 8);
+	CU_ASSERT_TRUE_FATAL(mh_mmu_pop_event(h, ev));
+	CU_ASSERT_EQUAL(ev[0] & 0xFF, NPU_MMU_EVT_F_TRANSLATION);
+	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_MMU_EVT_0_SSID, ev[0]), 3);
+	mp_lrt_wr(&P, NPU_LRT_CTX_FAULT, NPU_LRT_CTX_FAULT_FAULTED);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, NPU_LRT_CTX_FAULT), 0);
+	/* below the window the core stays in the global context (SSID 0) */
+	CU_ASSERT_TRUE(mp_peek(&P, MP_DATA_VA, &v, &cause));
+	CU_ASSERT_EQUAL(cause, 0);
+	/* SSID 0 aborts (CD.A): the window with SSID 0 gives a load fault */
+	mp_lrt_wr(&P, NPU_LRT_CTX_SSID, 0);
+	CU_ASSERT_TRUE(mp_peek(&P, va + 8, &v, &cause));
+	CU_ASSERT_EQUAL(cause, 5);                                   /* load access fault */
+	mp_fini(&P);
+}
+
 /* A host that starts an image which is not RV32IM code (Intel's LeonRT
  * firmware: big-endian SPARC) gets one guest-error line naming the entry,
  * the cause and our firmware file; RV32 programs that trap later or by
@@ -1200,6 +1252,7 @@ int main(void)
 	CU_add_test(s, "peripheral reset values, INTC_ENABLE, MTIMECMP", test_lrt_periph_regs);
 	CU_add_test(s, "undefined peripheral offsets fault", test_lrt_undefined_periph);
 	CU_add_test(s, "a non-RV32 image: one line at the entry trap", test_lrt_foreign_image);
+	CU_add_test(s, "context window: CTX_SSID, faults latched", test_lrt_ctx_window);
 	CU_add_test(s, "WDT_* shared with the host watchdog", test_lrt_wdt_shared);
 	CU_add_test(s, "MEIP wakes WFI; disabled sources do not", test_lrt_meip_wakes_wfi);
 	CU_add_test(s, "mtime equals the perf counter", test_lrt_mtime_equals_perf);

@@ -37,6 +37,9 @@ struct npum_lrt {
 	uint64_t run_instret0;   /* ... which started at this instret */
 	uint32_t intc_enable;
 	uint32_t irq_levels;     /* sources driven by other blocks (npum_lrt_irq_set) */
+	uint32_t ctx_ssid;       /* context window SubstreamID (lrt.h) */
+	bool ctx_faulted;
+	uint32_t ctx_fault_addr;
 	uint64_t mtimecmp;
 	uint32_t halt_code;
 	uint32_t entry;          /* where the host started the core */
@@ -486,6 +489,27 @@ static void wr_wdt(struct npum *n, const struct npum_reg *r, unsigned idx, uint6
 		npum_wdt_enable(n, v & NPU_LRT_WDT_CTRL_EN);
 }
 
+static uint64_t rd_ctx(struct npum *n, const struct npum_reg *r, unsigned idx)
+{
+	struct npum_lrt *l = lrt(n);
+
+	switch (r->offset) {
+	case NPU_LRT_CTX_SSID:   return l->ctx_ssid;
+	case NPU_LRT_CTX_FAULT:  return l->ctx_faulted ? NPU_LRT_CTX_FAULT_FAULTED : 0;
+	default:                 return l->ctx_fault_addr;
+	}
+}
+
+static void wr_ctx(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
+{
+	struct npum_lrt *l = lrt(n);
+
+	if (r->offset == NPU_LRT_CTX_SSID)
+		l->ctx_ssid = (uint32_t)v & NPU_LRT_CTX_SSID_MASK;
+	else if (v & NPU_LRT_CTX_FAULT_FAULTED)
+		l->ctx_faulted = false;
+}
+
 static const struct npum_reg lrt_regs[] = {
 	REG_RO(NPU_LRT_ID, "ID", rd_id),
 	REG_RO(NPU_LRT_IPUS, "IPUS", rd_id),
@@ -509,6 +533,9 @@ static const struct npum_reg lrt_regs[] = {
 	REG_RW(NPU_LRT_WDT_LOAD, "WDT_LOAD", rd_wdt, wr_wdt),
 	REG_RW(NPU_LRT_WDT_CTRL, "WDT_CTRL", rd_wdt, wr_wdt),
 	REG_RO(NPU_LRT_WDT_COUNT, "WDT_COUNT", rd_wdt),
+	REG_RW(NPU_LRT_CTX_SSID, "CTX_SSID", rd_ctx, wr_ctx),
+	REG_RW(NPU_LRT_CTX_FAULT, "CTX_FAULT", rd_ctx, wr_ctx),
+	REG_RO(NPU_LRT_CTX_FAULT_ADDR, "CTX_FAULT_ADDR", rd_ctx),
 };
 
 void npum_lrt_irq_set(struct npum *n, uint32_t source, bool level)
@@ -534,6 +561,22 @@ static bool in_tcm(uint32_t addr, unsigned size)
 	return addr >= NPU_LRT_TCM_BASE && addr - NPU_LRT_TCM_BASE <= NPU_LRT_TCM_SIZE - size;
 }
 
+/* Data accesses in the context window carry the firmware's current job
+ * context; a fault there (which a user context does not abort, hw-facts
+ * §6) is latched for the firmware. */
+static uint32_t lrt_data_ssid(const struct npum_lrt *l, uint32_t addr)
+{
+	return addr >= NPU_LRT_CTX_WINDOW_BASE ? l->ctx_ssid : 0;
+}
+
+static void lrt_ctx_fault(struct npum_lrt *l, uint32_t addr, bool faulted)
+{
+	if (!faulted || l->ctx_faulted)
+		return;
+	l->ctx_faulted = true;
+	l->ctx_fault_addr = addr;
+}
+
 static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *val)
 {
 	struct npum_lrt *l = opaque;
@@ -550,9 +593,13 @@ static int lrt_bus_load(void *opaque, uint32_t addr, unsigned size, uint32_t *va
 		npum_guest_error(l->n, "firmware read of undefined LRT register 0x%08x (size %u)",
 				addr, size);
 		return -1;
-	} else if (npum_mmu_read(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NPUM_MMU_ACC_READ,
-				NULL) != NPUM_MMU_OK) {
-		return -1;
+	} else {
+		bool faulted = false;
+
+		if (npum_mmu_read(l->n, NPU_MMU_SID_LRT, lrt_data_ssid(l, addr), addr, buf, size,
+				  NPUM_MMU_ACC_READ, &faulted) != NPUM_MMU_OK)
+			return -1;
+		lrt_ctx_fault(l, addr, faulted);
 	}
 	*val = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 | (uint32_t)buf[2] << 16 |
 	       (uint32_t)buf[3] << 24;
@@ -579,7 +626,15 @@ static int lrt_bus_store(void *opaque, uint32_t addr, unsigned size, uint32_t va
 				"(size %u)", val, addr, size);
 		return -1;
 	}
-	return npum_mmu_write(l->n, NPU_MMU_SID_LRT, 0, addr, buf, size, NULL) == NPUM_MMU_OK ? 0 : -1;
+	{
+		bool faulted = false;
+
+		if (npum_mmu_write(l->n, NPU_MMU_SID_LRT, lrt_data_ssid(l, addr), addr, buf, size,
+				   &faulted) != NPUM_MMU_OK)
+			return -1;
+		lrt_ctx_fault(l, addr, faulted);
+		return 0;
+	}
 }
 
 static int lrt_bus_fetch_page(void *opaque, uint32_t page, uint8_t buf[4096])
@@ -713,6 +768,9 @@ static void lrt_ip_reset(struct npum *n)
 	rv_core_halt(l->core, false);
 	l->intc_enable = 0;
 	l->irq_levels = 0;
+	l->ctx_ssid = 0;
+	l->ctx_faulted = false;
+	l->ctx_fault_addr = 0;
 	l->mtimecmp = UINT64_MAX;
 	l->halt_code = 0;
 	l->console_len = 0;
