@@ -38,17 +38,6 @@ static bool q_empty(uint32_t prod, uint32_t cons)
 	return (prod & Q_PTR_MASK) == (cons & Q_PTR_MASK);
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 const char *npu_smmu_event_name(uint32_t id)
 {
 	switch (id) {
@@ -128,8 +117,8 @@ static void strtab_link_cd(struct npu_device *dev, uint32_t sid)
 	       NPU_FLD_PREP(NPU_MMU_STE_1_STRW, 0) |
 	       NPU_FLD_PREP(NPU_MMU_STE_1_CONT, NPU_SMMU_STRTAB_LOG2) |
 	       NPU_MMU_STE_1_MEV | NPU_MMU_STE_1_S1STALLD;
-	put_le64(e + 8, ste1);     /* word 1 first, valid word last */
-	put_le64(e, ste0);
+	npu_le64_put(e + 8, ste1);     /* word 1 first, valid word last */
+	npu_le64_put(e, ste0);
 	dev->os_ops->sync_for_device(dev->os, &m->strtab, sid * NPU_MMU_STE_SIZE, NPU_MMU_STE_SIZE);
 	npu_dbg(dev, "MMU STE %u: 0x%016llx 0x%016llx", sid, (unsigned long long)ste0,
 		(unsigned long long)ste1);
@@ -216,8 +205,8 @@ static int cmdq_write(struct npu_device *dev, const char *name, uint64_t d0, uin
 	if (q_full(q))
 		return npu_fail(dev, -EBUSY, "MMU: command queue full, cannot queue %s (prod 0x%x "
 				"cons 0x%x)", name, q->prod, q->cons);
-	put_le64(e, d0);
-	put_le64(e + 8, d1);
+	npu_le64_put(e, d0);
+	npu_le64_put(e + 8, d1);
 	dev->os_ops->sync_for_device(dev->os, &q->mem, idx * NPU_MMU_CMD_SIZE, NPU_MMU_CMD_SIZE);
 	q->prod = (q->prod + 1) & Q_PTR_MASK;
 	npu_dbg(dev, "MMU CMD %s: 0x%016llx 0x%016llx", name, (unsigned long long)d0,
@@ -386,10 +375,10 @@ int npu_smmu_cd_set(struct npu_device *dev, uint32_t ssid, uint64_t pgd_dma)
 		if (ssid == NPU_SSID_GLOBAL)
 			cd[0] |= NPU_MMU_CD_0_A;
 	}
-	put_le64(e + 8, cd[1]);
-	put_le64(e + 16, cd[2]);
-	put_le64(e + 24, cd[3]);
-	put_le64(e, cd[0]);   /* the word with V last */
+	npu_le64_put(e + 8, cd[1]);
+	npu_le64_put(e + 16, cd[2]);
+	npu_le64_put(e + 24, cd[3]);
+	npu_le64_put(e, cd[0]);   /* the word with V last */
 	dev->os_ops->sync_for_device(dev->os, &m->cdtab, ssid * NPU_MMU_CD_SIZE, NPU_MMU_CD_SIZE);
 	npu_dbg(dev, "MMU CD %u %s: 0x%016llx 0x%016llx 0x%016llx 0x%016llx", ssid,
 		pgd_dma ? "write" : "clear", (unsigned long long)cd[0], (unsigned long long)cd[1],
@@ -459,7 +448,7 @@ int npu_smmu_read_events(struct npu_device *dev, bool *global_fault)
 		dev->os_ops->sync_for_cpu(dev->os, &q->mem, idx * NPU_MMU_EVT_SIZE, NPU_MMU_EVT_SIZE);
 		rec = (const uint8_t *)q->mem.cpu + idx * NPU_MMU_EVT_SIZE;
 		for (int i = 0; i < 8; i++)
-			w[i] = get_le32(rec + 4 * i);
+			w[i] = npu_le32_get(rec + 4 * i);
 		q->cons = (q->cons + 1) & Q_PTR_MASK;
 		ev = &m->events[m->n_events % NPU_SMMU_EVENT_HISTORY];
 		decode_event(w, ev);
