@@ -195,8 +195,8 @@ void npu_diag_boot_failure(struct npu_device *dev)
 		n = npu_mmu_events(dev, ev, (size_t)n < NPU_ARRAY_SIZE(ev) ? (size_t)n
 									   : NPU_ARRAY_SIZE(ev));
 		for (int i = 0; i < n; i++)
-			npu_diag_printf(dev, "  MMU event 0x%02x (%s): SSID %u SID %u input address "
-					"0x%llx fetch address 0x%llx", ev[i].id, ev[i].name,
+			npu_diag_printf(dev, "  MMU event %s (0x%02x): SSID %u SID %u input address "
+					"0x%llx fetch address 0x%llx", ev[i].name, ev[i].id,
 					ev[i].ssid, ev[i].sid,
 					(unsigned long long)ev[i].input_addr,
 					(unsigned long long)ev[i].fetch_addr);

@@ -177,8 +177,6 @@ int npu_smmu_invalidate_tlb(struct npu_device *dev, uint32_t ssid);
  * and keep them; returns how many were read; *global_fault if SSID 0. */
 int npu_smmu_read_events(struct npu_device *dev, bool *global_fault);
 void npu_smmu_gerror(struct npu_device *dev);
-const char *npu_smmu_event_name(uint32_t id);
-const char *npu_smmu_cmdq_error_name(uint32_t err);
 
 /* ---- Firmware (fw.c) ------------------------------------------------------- */
 struct npu_fw {

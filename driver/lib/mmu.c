@@ -38,43 +38,6 @@ static bool q_empty(uint32_t prod, uint32_t cons)
 	return (prod & Q_PTR_MASK) == (cons & Q_PTR_MASK);
 }
 
-const char *npu_smmu_event_name(uint32_t id)
-{
-	switch (id) {
-	case NPU_MMU_EVT_F_UUT:             return "Unsupported Upstream Transaction";
-	case NPU_MMU_EVT_C_BAD_STREAMID:    return "Transaction StreamID out of range";
-	case NPU_MMU_EVT_F_STE_FETCH:       return "Fetch of STE caused external abort";
-	case NPU_MMU_EVT_C_BAD_STE:         return "Used STE invalid";
-	case 0x05:                          return "Address Request disallowed for a StreamID";
-	case NPU_MMU_EVT_F_STREAM_DISABLED: return "Transaction marks non-substream disabled";
-	case 0x07:                          return "MMU bypass is disallowed for this StreamID";
-	case NPU_MMU_EVT_C_BAD_SUBSTREAMID: return "Invalid SubstreamID";
-	case NPU_MMU_EVT_F_CD_FETCH:        return "Fetch of CD caused external abort";
-	case NPU_MMU_EVT_C_BAD_CD:          return "Fetched CD invalid";
-	case NPU_MMU_EVT_F_WALK_EABT:       return "External abort fetching a table entry";
-	case NPU_MMU_EVT_F_TRANSLATION:     return "Translation fault";
-	case NPU_MMU_EVT_F_ADDR_SIZE:       return "Output address caused address size fault";
-	case NPU_MMU_EVT_F_ACCESS:          return "Access flag fault";
-	case NPU_MMU_EVT_F_PERMISSION:      return "Permission fault";
-	case 0x20:                          return "TLB conflict";
-	case 0x21:                          return "Configuration cache conflict";
-	case 0x24:                          return "Page request hint";
-	case 0x25:                          return "Fetch of VMS caused external abort";
-	default:                            return "Unknown event";
-	}
-}
-
-const char *npu_smmu_cmdq_error_name(uint32_t err)
-{
-	switch (err) {
-	case NPU_MMU_CERROR_NONE:          return "no error";
-	case NPU_MMU_CERROR_ILL:           return "illegal command";
-	case NPU_MMU_CERROR_ABT:           return "external abort on command queue read";
-	case NPU_MMU_CERROR_ATC_INV_SYNC:  return "sync failed to complete ATS invalidation";
-	default:                           return "unknown error";
-	}
-}
-
 /* ---- Structures ------------------------------------------------------------- */
 
 static int dma_alloc(struct npu_device *dev, size_t size, struct npu_dma_buf *buf,
@@ -234,7 +197,7 @@ static int cmdq_sync(struct npu_device *dev)
 			       "CMDQ_PROD=0x%x %s, error %u (%s), %s", dev->t.mmu_queue_us / 1000,
 			       q->prod, npu_regs_describe(NPU_BAR_REGV, NPU_MMU_CMDQ_CONS, cons, a,
 							  sizeof(a)),
-			       err, npu_smmu_cmdq_error_name(err),
+			       err, npu_mmu_cerror_mnemonic(err),
 			       npu_regs_snapshot(dev, NPU_BAR_REGV, NPU_MMU_GERROR, b, sizeof(b)));
 		npu_diag_hw_failure(dev);
 		return ret;
@@ -412,7 +375,7 @@ static void decode_event(const uint32_t w[8], struct npu_mmu_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	memcpy(ev->raw, w, sizeof(ev->raw));
 	ev->id = (uint32_t)NPU_FLD_GET(NPU_MMU_EVT_0_ID, w[0]);
-	ev->name = npu_smmu_event_name(ev->id);
+	ev->name = npu_mmu_event_mnemonic(ev->id);
 	ev->ssv = w[0] & NPU_MMU_EVT_0_SSV;
 	ev->ssid = (uint32_t)NPU_FLD_GET(NPU_MMU_EVT_0_SSID, w[0]);
 	ev->sid = w[1];
@@ -454,12 +417,13 @@ int npu_smmu_read_events(struct npu_device *dev, bool *global_fault)
 		decode_event(w, ev);
 		m->n_events++;
 		n++;
-		npu_err(dev, "MMU EVTQ: 0x%02x (%s) SSID %u%s SID %u, %s%s access, e[2] 0x%08x "
-			"e[3] 0x%08x, input address 0x%llx, fetch address 0x%llx", ev->id, ev->name,
-			ev->ssid, ev->ssv ? "" : " (no SSID)", ev->sid,
+		npu_err(dev, "MMU event %s (0x%02x) from StreamID %u, SSID %u%s: %s%s of 0x%llx, "
+			"table fetch at 0x%llx [record words 2-3: 0x%08x 0x%08x]", ev->name, ev->id,
+			ev->sid, ev->ssid, ev->ssv ? "" : " (not valid)",
+			(w[3] & NPU_MMU_EVT_3_IND) ? "instruction " : "",
 			(w[3] & NPU_MMU_EVT_3_RNW) ? "read" : "write",
-			(w[3] & NPU_MMU_EVT_3_IND) ? " instruction" : "", w[2], w[3],
-			(unsigned long long)ev->input_addr, (unsigned long long)ev->fetch_addr);
+			(unsigned long long)ev->input_addr, (unsigned long long)ev->fetch_addr, w[2],
+			w[3]);
 		if (ev->ssid == NPU_SSID_GLOBAL) {
 			if (global_fault)
 				*global_fault = true;

@@ -260,7 +260,7 @@ static void test_boot_timeout_dump(void)
 	diag_has("LOADING_ADDRESS_LO=0x00424011 [DONE=1");
 	diag_has("MSSCPU_CPR_LEON_RT_VEC=0x00000001");
 	diag_has("CR0=0x0000001d");
-	diag_has("MMU event 0x10 (Translation fault): SSID 0 SID 0 input address 0x84900000");
+	diag_has("MMU event F_TRANSLATION (0x10): SSID 0 SID 0 input address 0x84900000");
 	diag_has("control core: halted by the firmware, PC 0x84802040");
 	diag_has("last trap: exception 2 (illegal instruction)");
 	diag_has("firmware halt code: 0x10 (bad boot params: magic is not 0x10000)");
