@@ -261,17 +261,16 @@ int npu_ipc_drain(struct npu_device *dev);
  * interrupts are off) for a message for cons; copies header and JSM. */
 int npu_ipc_receive(struct npu_device *dev, struct npu_ipc_consumer *cons,
 		    struct npu_ipc_hdr *hdr, struct npu_jsm_msg *jsm, uint32_t timeout_ms);
-/* Send + receive + type/result checks, no heartbeat follow-up. */
+/* Send + receive + type/result checks, no heartbeat follow-up. The channel
+ * and the expected response type are the request's in NPU_JSM_REQUESTS
+ * (jsm.h); a type that is not a request there is refused (-EINVAL). */
 int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *req,
-				  uint32_t expected_type, struct npu_jsm_msg *resp,
-				  uint32_t channel, uint32_t timeout_ms);
+				  struct npu_jsm_msg *resp, uint32_t timeout_ms);
 /* As above; on -ETIMEDOUT query the heartbeat and recover if that times out too. */
 int npu_ipc_send_receive(struct npu_device *dev, struct npu_jsm_msg *req,
-			 uint32_t expected_type, struct npu_jsm_msg *resp,
-			 uint32_t channel, uint32_t timeout_ms);
+			 struct npu_jsm_msg *resp, uint32_t timeout_ms);
 /* Send and sleep timeout_ms without waiting for a response (STATE_DUMP). */
-int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t channel,
-			  uint32_t timeout_ms);
+int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t timeout_ms);
 uint32_t npu_ipc_fill_level(struct npu_device *dev);
 
 /* ---- JSM (jsm.c) ------------------------------------------------------------- */

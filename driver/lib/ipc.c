@@ -428,13 +428,30 @@ int npu_ipc_receive(struct npu_device *dev, struct npu_ipc_consumer *cons,
 
 /* ---- Request / response ------------------------------------------------------------ */
 
-int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *req,
-				  uint32_t expected_type, struct npu_jsm_msg *resp,
-				  uint32_t channel, uint32_t timeout_ms)
+/* Requests travel on the channel jsm.h assigns them and are answered by
+ * the type it pairs them with (hw-facts §5.4); anything else is refused
+ * before it reaches the firmware. */
+static int request_route(struct npu_device *dev, const struct npu_jsm_msg *req,
+			 uint32_t *expected_type, uint32_t *channel)
 {
-	struct npu_ipc_consumer *cons = npu_ipc_consumer_add(dev, channel);
-	int ret;
+	*expected_type = npu_jsm_response_type(req->type);
+	*channel = npu_jsm_request_channel(req->type);
+	if (*expected_type == NPU_JSM_MSG_NONE)
+		return npu_fail(dev, -EINVAL, "IPC: type 0x%x (%s) is not a JSM request", req->type,
+				npu_jsm_type_name(req->type));
+	return 0;
+}
 
+int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *req,
+				  struct npu_jsm_msg *resp, uint32_t timeout_ms)
+{
+	struct npu_ipc_consumer *cons;
+	uint32_t expected_type, channel;
+	int ret = request_route(dev, req, &expected_type, &channel);
+
+	if (ret)
+		return ret;
+	cons = npu_ipc_consumer_add(dev, channel);
 	if (!cons)
 		return npu_fail(dev, -EBUSY, "IPC: no free consumer slot for %s",
 				npu_jsm_type_name(req->type));
@@ -478,21 +495,19 @@ out:
 /* ivpu_ipc_send_receive: a timeout is followed by a heartbeat query; if that
  * times out too, the NPU is recovered (hw-facts §5.1). */
 int npu_ipc_send_receive(struct npu_device *dev, struct npu_jsm_msg *req,
-			 uint32_t expected_type, struct npu_jsm_msg *resp,
-			 uint32_t channel, uint32_t timeout_ms)
+			 struct npu_jsm_msg *resp, uint32_t timeout_ms)
 {
 	struct npu_jsm_msg hb_req = { .type = NPU_JSM_MSG_QUERY_ENGINE_HB };
 	struct npu_jsm_msg hb_resp;
 	char first[512];
 	int ret, hb_ret;
 
-	ret = npu_ipc_send_receive_internal(dev, req, expected_type, resp, channel, timeout_ms);
+	ret = npu_ipc_send_receive_internal(dev, req, resp, timeout_ms);
 	if (ret != -ETIMEDOUT || dev->in_recovery)
 		goto out;
 	snprintf(first, sizeof(first), "%s", dev->last_error);
 	hb_req.payload.engine.engine_idx = NPU_ENGINE_COMPUTE;
-	hb_ret = npu_ipc_send_receive_internal(dev, &hb_req, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE,
-					       &hb_resp, NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	hb_ret = npu_ipc_send_receive_internal(dev, &hb_req, &hb_resp, dev->t.jsm_ms);
 	if (hb_ret == -ETIMEDOUT) {
 		npu_trigger_recovery(dev, "IPC timeout");
 		hb_ret = npu_run_pending_recovery(dev);
@@ -509,12 +524,15 @@ out:
 	return ret;
 }
 
-int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t channel,
-			  uint32_t timeout_ms)
+int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t timeout_ms)
 {
-	struct npu_ipc_consumer *cons = npu_ipc_consumer_add(dev, channel);
-	int ret;
+	struct npu_ipc_consumer *cons;
+	uint32_t expected_type, channel;
+	int ret = request_route(dev, req, &expected_type, &channel);
 
+	if (ret)
+		return ret;
+	cons = npu_ipc_consumer_add(dev, channel);
 	if (!cons)
 		return npu_fail(dev, -EBUSY, "IPC: no free consumer slot for %s",
 				npu_jsm_type_name(req->type));
