@@ -183,11 +183,36 @@ void npu_ipc_consumer_del(struct npu_device *dev, struct npu_ipc_consumer *cons)
 	memset(cons, 0, sizeof(*cons));
 }
 
-/* ivpu_ipc_tx_prepare + ivpu_ipc_tx */
+/* A host->firmware message as it goes into its TX slot at va (hw-facts
+ * §5.2 header, §5.3 message), field by field in layout order: the header
+ * points at the JSM message right behind it in the same slot, both carry
+ * ALLOCATED until the firmware frees them. */
+static void tx_compose(struct npu_ipc_tx_buf *slot, uint32_t va, uint32_t channel,
+		       const struct npu_jsm_msg *req, uint32_t request_id)
+{
+	struct npu_ipc_hdr *hdr = &slot->ipc;
+	struct npu_jsm_msg *msg = &slot->jsm;
+
+	memset(slot, 0, sizeof(*slot));     /* reserved words and header padding */
+	hdr->data_addr = va + (uint32_t)offsetof(struct npu_ipc_tx_buf, jsm);
+	hdr->data_size = sizeof(*msg);
+	hdr->channel = (uint16_t)channel;
+	hdr->src_node = NPU_IPC_NODE_HOST;
+	hdr->dst_node = NPU_IPC_NODE_FW;
+	hdr->status = NPU_IPC_HDR_ALLOCATED;
+	msg->type = req->type;
+	msg->status = NPU_JSM_MSG_ALLOCATED;
+	msg->request_id = request_id;
+	msg->result = NPU_JSM_STATUS_SUCCESS;
+	msg->payload = req->payload;
+}
+
+/* Carve a slot, compose the message, announce its header VA in the
+ * firmware's FIFO (hw-facts §5.1). No doorbell: the FIFO write is it. */
 int npu_ipc_send(struct npu_device *dev, struct npu_ipc_consumer *cons, struct npu_jsm_msg *req)
 {
 	struct npu_ipc *ipc = &dev->ipc;
-	struct npu_ipc_tx_buf *tx;
+	struct npu_ipc_tx_buf *slot;
 	uint32_t va;
 	size_t off;
 
@@ -199,29 +224,20 @@ int npu_ipc_send(struct npu_device *dev, struct npu_ipc_consumer *cons, struct n
 		return npu_fail(dev, -EBUSY, "IPC: TX buffer full, cannot send %s",
 				npu_jsm_type_name(req->type));
 	off = (size_t)(va - ipc->tx->va);
-	tx = (struct npu_ipc_tx_buf *)((uint8_t *)ipc->tx->dma.cpu + off);
-	npu_bo_sync_cpu(dev, ipc->tx, off, sizeof(*tx));
-	if (tx->ipc.status != NPU_IPC_HDR_FREE)
-		npu_warn(dev, "IPC message vpu:0x%x not released by firmware", va);
-	if (tx->jsm.status != NPU_JSM_MSG_FREE)
-		npu_warn(dev, "JSM message vpu:0x%x not released by firmware",
-			 va + (uint32_t)offsetof(struct npu_ipc_tx_buf, jsm));
+	slot = (struct npu_ipc_tx_buf *)((uint8_t *)ipc->tx->dma.cpu + off);
+	npu_bo_sync_cpu(dev, ipc->tx, off, sizeof(*slot));
+	/* The firmware frees both parts of a message it consumed; a slot that
+	 * still says ALLOCATED is overwritten anyway (the host owns TX). */
+	if (slot->ipc.status != NPU_IPC_HDR_FREE || slot->jsm.status != NPU_JSM_MSG_FREE)
+		npu_warn(dev, "IPC TX: slot 0x%x still held from an earlier message (header status "
+			 "%u, JSM status %u); reusing it for %s", va, slot->ipc.status,
+			 slot->jsm.status, npu_jsm_type_name(req->type));
 
-	memset(tx, 0, sizeof(*tx));
-	tx->ipc.data_addr = va + (uint32_t)offsetof(struct npu_ipc_tx_buf, jsm);
-	tx->ipc.data_size = sizeof(tx->jsm);
-	tx->ipc.channel = (uint16_t)cons->channel;
-	tx->ipc.src_node = NPU_IPC_NODE_HOST;
-	tx->ipc.dst_node = NPU_IPC_NODE_FW;
-	tx->ipc.status = NPU_IPC_HDR_ALLOCATED;
-	tx->jsm.type = req->type;
-	tx->jsm.status = NPU_JSM_MSG_ALLOCATED;
-	tx->jsm.payload = req->payload;
 	req->request_id = ++ipc->request_id;
-	tx->jsm.request_id = req->request_id;
+	tx_compose(slot, va, cons->channel, req, req->request_id);
 	cons->request_id = req->request_id;
 	cons->tx_va = va;
-	npu_bo_sync_dev(dev, ipc->tx, off, sizeof(*tx));
+	npu_bo_sync_dev(dev, ipc->tx, off, sizeof(*slot));
 
 	npu_dbg(dev, "IPC TX: vpu:0x%x channel %u %s id %u payload 0x%x 0x%x 0x%x 0x%x", va,
 		cons->channel, npu_jsm_type_name(req->type), req->request_id,

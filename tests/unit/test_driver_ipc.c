@@ -107,6 +107,26 @@ static void test_tx_allocator(void)
 	done();
 }
 
+/* A TX slot the firmware left ALLOCATED is reused, with a warning that
+ * names it (hw-facts §5.1: the firmware frees what it consumed). */
+static void test_unfreed_tx_slot_reused(void)
+{
+	struct npu_ipc_tx_buf *slot;
+	char want[128];
+
+	booted();
+	slot = dev->ipc.tx->dma.cpu;              /* the first slot: tx_alloc is first fit */
+	slot->ipc.status = NPU_IPC_HDR_ALLOCATED;
+	slot->jsm.status = NPU_JSM_MSG_ALLOCATED;
+	CU_ASSERT_EQUAL(npu_heartbeat(dev, NULL), 0);
+	snprintf(want, sizeof(want), "IPC TX: slot 0x%x still held from an earlier message (header "
+		 "status 1, JSM status 1); reusing it for QUERY_ENGINE_HB",
+		 (uint32_t)dev->ipc.tx->va);
+	CU_ASSERT_TRUE(fake_log_has(want));
+	CU_ASSERT_EQUAL(f->reqs[f->n_reqs - 1].hdr_va, (uint32_t)dev->ipc.tx->va);
+	done();
+}
+
 /* Garbage first, then the real answer. */
 static enum fake_reply garbage_then_reply(struct fake_npu *ff, const struct npu_jsm_msg *req,
 					  uint32_t ch, struct npu_jsm_msg *resp)
@@ -330,6 +350,7 @@ int main(void)
 	s = CU_add_suite("driver_ipc", NULL, NULL);
 	CU_add_test(s, "message format, request ids, FREE marking", test_message_format_and_ids);
 	CU_add_test(s, "TX granule allocator", test_tx_allocator);
+	CU_add_test(s, "unfreed TX slot reused with a warning", test_unfreed_tx_slot_reused);
 	CU_add_test(s, "header outside RX", test_header_outside_rx);
 	CU_add_test(s, "JSM outside RX", test_jsm_outside_rx);
 	CU_add_test(s, "0xFFFFFFFF pop", test_pop_io_error);

@@ -384,7 +384,7 @@ static uint32_t ipc_send(struct host *H, uint32_t channel, uint32_t type,
 	struct npu_ipc_hdr *hdr = hp(H, va, TX_SLOT);
 	struct npu_jsm_msg *jsm = (void *)((uint8_t *)hdr + sizeof(*hdr));
 
-	/* "IPC message ... not released by firmware" */
+	/* the firmware freed this slot when it consumed the last message (§5.1) */
 	CU_ASSERT_EQUAL(hdr->status, NPU_IPC_HDR_FREE);
 	CU_ASSERT_EQUAL(jsm->status, NPU_JSM_MSG_FREE);
 	memset(hdr, 0, TX_SLOT);
