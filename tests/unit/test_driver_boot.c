@@ -350,7 +350,7 @@ static void test_boot_timeout_dump(void)
 	diag_has("control core: halted by the firmware, PC 0x84802040");
 	diag_has("last trap: exception 2 (illegal instruction)");
 	diag_has("firmware halt code: 0x10 (bad boot params: magic is not 0x10000)");
-	diag_has("==== NPU critical \"LRT\" log start ====");
+	diag_has("| --- firmware log \"LRT\" (critical) ---");
 	diag_has("| fw: starting\n");
 	diag_has("| fw: waiting for \n");
 	diag_has("| godot\n");
