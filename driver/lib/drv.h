@@ -358,10 +358,10 @@ void npu_hw_irq_enable(struct npu_device *dev);
 void npu_hw_irq_disable(struct npu_device *dev);
 
 /* ---- Interrupts (irq.c) ------------------------------------------------------------- */
-/* ivpu_hw_irq_handler: global mask, buttress, ICB sources, unmask. */
+/* The host interrupt handler: global mask, buttress, ICB sources, unmask. */
 void npu_irq_handle(struct npu_device *dev);
-/* Schedule a recovery (ivpu_pm_trigger_recovery); it runs when the current
- * public call returns to the top (npu_run_pending_recovery). */
+/* Schedule a recovery; nothing is reset here. It runs when the public call
+ * in progress returns through npu_api_exit (npu_run_pending_recovery). */
 void npu_trigger_recovery(struct npu_device *dev, const char *reason);
 int npu_run_pending_recovery(struct npu_device *dev);
 
@@ -375,6 +375,14 @@ void npu_prepare_cold_boot(struct npu_device *dev);
 int npu_need_open(struct npu_device *dev);
 int npu_need_ready(struct npu_device *dev, const char *what);
 void npu_clear_error(struct npu_device *dev);
+/* Every public entry point that can wait on the firmware returns through
+ * this: it runs a recovery scheduled during the call. Returns the call's
+ * result ret (its message extended by the recovery's outcome), or the
+ * recovery's error when ret was 0. Internal code calls the internal
+ * variants (npu_context_release, ...) so a recovery never runs mid-call. */
+int npu_api_exit(struct npu_device *dev, int ret);
+/* npu_context_destroy without the boundary (job.c), for npu_close. */
+int npu_context_release(struct npu_device *dev, uint32_t ssid);
 
 /* ---- Diagnostics (diag.c, fw_log.c) -------------------------------------------------- */
 void npu_diag_reset(struct npu_device *dev);

@@ -220,6 +220,11 @@ int npu_ipc_send(struct npu_device *dev, struct npu_ipc_consumer *cons, struct n
 		return npu_fail(dev, -EAGAIN, "IPC: cannot send %s: IPC is off (NPU %s, firmware "
 				"not running)", npu_jsm_type_name(req->type),
 				npu_power_state_name(dev->power));
+	/* Once a recovery is due the firmware is not trusted with more work;
+	 * the recovery itself (in_recovery) still talks to it. */
+	if (dev->recovery_pending && !dev->in_recovery)
+		return npu_fail(dev, -ECANCELED, "IPC: %s not sent: the NPU is due for recovery (%s)",
+				npu_jsm_type_name(req->type), dev->recovery_reason);
 	if (tx_alloc(ipc, &va))
 		return npu_fail(dev, -EBUSY, "IPC: TX buffer full, cannot send %s",
 				npu_jsm_type_name(req->type));
@@ -508,8 +513,10 @@ out:
 	return ret;
 }
 
-/* ivpu_ipc_send_receive: a timeout is followed by a heartbeat query; if that
- * times out too, the NPU is recovered (hw-facts §5.1). */
+/* A timeout is followed by a heartbeat query; if that times out too the
+ * NPU needs a recovery (hw-facts §5.1, §14.x). It is only scheduled here:
+ * it runs when the public call that is waiting returns (npu_api_exit),
+ * never from inside this wait. */
 int npu_ipc_send_receive(struct npu_device *dev, struct npu_jsm_msg *req,
 			 struct npu_jsm_msg *resp, uint32_t timeout_ms)
 {
@@ -519,24 +526,18 @@ int npu_ipc_send_receive(struct npu_device *dev, struct npu_jsm_msg *req,
 	int ret, hb_ret;
 
 	ret = npu_ipc_send_receive_internal(dev, req, resp, timeout_ms);
-	if (ret != -ETIMEDOUT || dev->in_recovery)
-		goto out;
+	if (ret != -ETIMEDOUT || dev->in_recovery || dev->recovery_pending)
+		return ret;
 	snprintf(first, sizeof(first), "%s", dev->last_error);
 	hb_req.payload.engine.engine_idx = NPU_ENGINE_COMPUTE;
 	hb_ret = npu_ipc_send_receive_internal(dev, &hb_req, &hb_resp, dev->t.jsm_ms);
 	if (hb_ret == -ETIMEDOUT) {
-		npu_trigger_recovery(dev, "IPC timeout");
-		hb_ret = npu_run_pending_recovery(dev);
-		npu_fail(dev, ret, "%s; the heartbeat query also timed out, so the NPU was "
-			 "recovered (reset #%u): %s", first, dev->recoveries,
-			 hb_ret ? "recovery FAILED" : "firmware ready again");
+		npu_trigger_recovery(dev, "no JSM response, no heartbeat");
+		npu_fail(dev, ret, "%s; the heartbeat query also timed out: recovery scheduled", first);
 	} else {
 		npu_fail(dev, ret, "%s; the heartbeat still answers (%s)", first,
 			 hb_ret ? "with an error" : "firmware alive");
 	}
-out:
-	if (!dev->in_recovery)
-		npu_run_pending_recovery(dev);
 	return ret;
 }
 

@@ -107,13 +107,13 @@ int npu_jsm_engine_reset(struct npu_device *dev, uint32_t engine)
 	req.payload.engine.engine_idx = engine;
 	ret = npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 	if (ret && !dev->in_recovery) {
-		/* ivpu_jsm_reset_engine: a failed engine reset recovers the NPU */
-		char why[512];
+		/* an engine the firmware cannot reset leaves only a full reset
+		 * (hw-facts §14.x); it runs when the public call returns */
+		char why[sizeof(dev->last_error)];
 
 		memcpy(why, dev->last_error, sizeof(why));
-		npu_trigger_recovery(dev, "Engine reset failed");
-		npu_run_pending_recovery(dev);
-		npu_fail(dev, ret, "%s; the NPU was recovered (reset #%u)", why, dev->recoveries);
+		npu_trigger_recovery(dev, "the firmware could not reset an engine");
+		npu_fail(dev, ret, "%.480s; recovery scheduled", why);
 	}
 	return ret;
 }
