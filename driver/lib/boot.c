@@ -187,8 +187,8 @@ int npu_boot_cpu_start(struct npu_device *dev, uint64_t entry)
 	npu_regv_wr32(dev, NPU_HOST_SS_LOADING_ADDRESS_LO, v | NPU_LOADING_ADDRESS_DONE);
 
 	dev->last_entry = entry;
-	npu_dbg(dev, "booting firmware at 0x%llx, mode: %s", (unsigned long long)entry,
-		entry == dev->fw.cold_entry ? "cold boot" : "resume");
+	npu_dbg(dev, "control core started at 0x%llx (%s)", (unsigned long long)entry,
+		entry == dev->fw.cold_entry ? "cold entry" : "warm entry");
 	return 0;
 }
 
@@ -217,10 +217,10 @@ int npu_boot_wait_ready(struct npu_device *dev)
 	if (ret)
 		return ret;
 	if (hdr.data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
-		return npu_fail(dev, -EIO, "Invalid NPU ready message: data_addr 0x%08x on channel "
+		return npu_fail(dev, -EIO, "ready message is not \"BOOT\": data_addr 0x%08x on channel "
 				"0x%x, expected 0x%08x (\"BOOT\")", hdr.data_addr, hdr.channel,
 				NPU_IPC_BOOT_MSG_DATA_ADDR);
-	npu_dbg(dev, "NPU ready message received");
+	npu_dbg(dev, "firmware up: \"BOOT\" on channel 0x%x", hdr.channel);
 	return 0;
 }
 

@@ -467,7 +467,7 @@ static void prepare_warm_boot(struct npu_device *dev)
 		npu_prepare_cold_boot(dev);
 		return;
 	}
-	npu_dbg(dev, "save/restore entry point 0x%llx",
+	npu_dbg(dev, "the next boot is warm: firmware resumes at 0x%llx",
 		(unsigned long long)bp->save_restore_ret_address);
 	dev->fw.entry = bp->save_restore_ret_address;
 }
@@ -587,10 +587,11 @@ static int suspend(struct npu_device *dev)
 				npu_power_state_name(dev->power));
 	npu_smmu_disable(dev);
 	if (!npu_pm_is_idle(dev))
-		npu_err(dev, "NPU is not idle before suspend");
+		npu_err(dev, "suspend: the NPU is busy (VPU_STATUS.IDLE is 0)");
 	ret = npu_jsm_pwr_d0i3_enter(dev);
 	if (ret)
-		npu_err(dev, "failed to prepare for D0i3: %s", dev->last_error);
+		npu_err(dev, "suspend: no D0i3 handshake with the firmware, powering down anyway: %s",
+			dev->last_error);
 	prepare_for_reset(dev);
 	ret = npu_pm_power_down(dev);
 	dev->booted = false;
@@ -619,7 +620,7 @@ int npu_recover(struct npu_device *dev, const char *reason)
 	dev->in_recovery = true;
 	dev->recovery_pending = false;
 	dev->recoveries++;
-	npu_err(dev, "recovering the NPU (reset #%u): %s", dev->recoveries,
+	npu_err(dev, "NPU recovery #%u (reset and cold boot): %s", dev->recoveries,
 		reason ? reason : "requested");
 	if (!dev->fw.mem || !dev->ipc.ready || !dev->mmu.allocated) {
 		/* never got far enough to restart: a fresh bring-up */

@@ -244,7 +244,7 @@ int npu_ipc_send(struct npu_device *dev, struct npu_ipc_consumer *cons, struct n
 	cons->tx_va = va;
 	npu_bo_sync_dev(dev, ipc->tx, off, sizeof(*slot));
 
-	npu_dbg(dev, "IPC TX: vpu:0x%x channel %u %s id %u payload 0x%x 0x%x 0x%x 0x%x", va,
+	npu_dbg(dev, "IPC TX: slot 0x%x channel %u %s id %u payload 0x%x 0x%x 0x%x 0x%x", va,
 		cons->channel, npu_jsm_type_name(req->type), req->request_id,
 		req->payload.words[0], req->payload.words[1], req->payload.words[2],
 		req->payload.words[3]);
@@ -299,8 +299,8 @@ static bool dispatch(struct npu_device *dev, uint32_t hdr_va, const struct npu_i
 	return false;
 }
 
-/* ivpu_ipc_irq_handler: drain the FIFO to 0 (otherwise no further IPC
- * interrupt is generated). */
+/* Pop until FILL_LEVEL reads 0: the FIFO raises its interrupt again only
+ * once it was emptied (hw-facts §5.1). */
 int npu_ipc_drain(struct npu_device *dev)
 {
 	struct npu_ipc *ipc = &dev->ipc;
@@ -321,14 +321,14 @@ int npu_ipc_drain(struct npu_device *dev)
 		}
 		va = npu_regv_rd32(dev, NPU_HOST_SS_TIM_IPC_FIFO_ATM);
 		if (va == NPU_IPC_FIFO_EMPTY_VALUE) {
-			rx_problem(dev, "failed to read the IPC RX address: TIM_IPC_FIFO_ATM returned "
-				   "0xffffffff with FILL_LEVEL %u", level);
+			rx_problem(dev, "TIM_IPC_FIFO_ATM popped 0xffffffff, a read error, while "
+				   "FILL_LEVEL was %u", level);
 			return -EIO;
 		}
 		hdr = npu_bo_cpu_at(ipc->rx, va, sizeof(*hdr));
 		if (!hdr) {
-			rx_problem(dev, "IPC header 0x%08x out of range: not inside the RX buffer "
-				   "[0x%llx, 0x%llx)", va, (unsigned long long)ipc->rx->va,
+			rx_problem(dev, "header at 0x%08x lies outside the RX buffer [0x%llx, "
+				   "0x%llx)", va, (unsigned long long)ipc->rx->va,
 				   (unsigned long long)(ipc->rx->va + ipc->rx->size));
 			continue;
 		}
@@ -337,8 +337,8 @@ int npu_ipc_drain(struct npu_device *dev)
 			jsm_va = hdr->data_addr;
 			jsm = npu_bo_cpu_at(ipc->rx, jsm_va, sizeof(*jsm));
 			if (!jsm) {
-				rx_problem(dev, "JSM message 0x%08x (header 0x%08x, channel %u) out of "
-					   "range: not inside the RX buffer [0x%llx, 0x%llx)", jsm_va,
+				rx_problem(dev, "JSM message at 0x%08x (header 0x%08x, channel %u) lies "
+					   "outside the RX buffer [0x%llx, 0x%llx)", jsm_va,
 					   va, hdr->channel, (unsigned long long)ipc->rx->va,
 					   (unsigned long long)(ipc->rx->va + ipc->rx->size));
 				rx_mark_free(dev, va, 0);
@@ -346,20 +346,21 @@ int npu_ipc_drain(struct npu_device *dev)
 			}
 			npu_bo_sync_cpu(dev, ipc->rx, (size_t)(jsm_va - ipc->rx->va), sizeof(*jsm));
 		}
-		npu_dbg(dev, "IPC RX: vpu:0x%x channel 0x%x data_addr 0x%x%s%s id %u result 0x%x",
+		npu_dbg(dev, "IPC RX: header 0x%x channel 0x%x data_addr 0x%x%s%s id %u result 0x%x",
 			va, hdr->channel, hdr->data_addr, jsm ? " " : "",
 			jsm ? npu_jsm_type_name(jsm->type) : "", jsm ? jsm->request_id : 0,
 			jsm ? jsm->result : 0);
 		ipc->rx_count++;
 		if (ipc->rx_msg_count > NPU_IPC_MAX_RX_MSG) {
-			npu_warn(dev, "IPC RX msg dropped, msg count %u", NPU_IPC_MAX_RX_MSG);
+			npu_warn(dev, "IPC RX: %u messages already wait for their consumers; message "
+				 "0x%x freed unread", NPU_IPC_MAX_RX_MSG, va);
 			ipc->rx_dropped++;
 			rx_mark_free(dev, va, jsm_va);
 			continue;
 		}
 		if (!dispatch(dev, va, hdr, jsm ? jsm_va : 0, jsm)) {
-			npu_dbg(dev, "IPC RX msg 0x%x dropped (no consumer for channel %u id %u)", va,
-				hdr->channel, jsm ? jsm->request_id : 0);
+			npu_dbg(dev, "IPC RX: nobody waits for message 0x%x (channel %u, request id "
+				"%u); freed", va, hdr->channel, jsm ? jsm->request_id : 0);
 			ipc->rx_dropped++;
 			rx_mark_free(dev, va, jsm_va);
 		}
@@ -433,7 +434,7 @@ int npu_ipc_receive(struct npu_device *dev, struct npu_ipc_consumer *cons,
 				 * sensitive HOST_IPC_FIFO_INT should have fired. */
 				dev->irq_poll_fallbacks++;
 				npu_warn(dev, "IPC: %u message(s) waiting but no interrupt within %llu "
-					 "us; polling the FIFO (missed IPC IRQ)", level,
+					 "us; reading the FIFO without one", level,
 					 (unsigned long long)slice);
 				npu_ipc_drain(dev);
 			}
@@ -484,11 +485,10 @@ int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *re
 	switch (ret) {
 	case 0:
 		if (resp->type != expected_type)
-			ret = npu_fail(dev, -EBADE, "%s (request %u): invalid JSM response type: "
-				       "expected %s (0x%x), received %s (0x%x)",
-				       npu_jsm_type_name(req->type), req->request_id,
-				       npu_jsm_type_name(expected_type), expected_type,
-				       npu_jsm_type_name(resp->type), resp->type);
+			ret = npu_fail(dev, -EBADE, "%s (request %u): answered with %s (0x%x) "
+				       "instead of %s (0x%x)", npu_jsm_type_name(req->type),
+				       req->request_id, npu_jsm_type_name(resp->type), resp->type,
+				       npu_jsm_type_name(expected_type), expected_type);
 		break;
 	case -EBADMSG:
 		ret = npu_fail(dev, -EBADMSG, "%s (request %u): firmware returned result 0x%x (%s) "

@@ -22,7 +22,7 @@ static bool btrs_irq_handler(struct npu_device *dev)
 	if (!status)
 		return false;
 	if (status & NPU_BTRS_INTERRUPT_STAT_ATS_ERR) {
-		npu_err(dev, "ATS_ERR irq 0x%016llx",
+		npu_err(dev, "buttress ATS error, log 0x%016llx",
 			(unsigned long long)npu_regb_rd64(dev, NPU_BTRS_ATS_ERR_LOG_0));
 		npu_regb_wr32(dev, NPU_BTRS_ATS_ERR_CLEAR, 0x1);
 		recover = true;
@@ -30,7 +30,7 @@ static bool btrs_irq_handler(struct npu_device *dev)
 	if (status & NPU_BTRS_INTERRUPT_STAT_UFI_ERR) {
 		uint32_t log = npu_regb_rd32(dev, NPU_BTRS_UFI_ERR_LOG);
 
-		npu_err(dev, "UFI_ERR irq: %s (a DMA access of the NPU failed)",
+		npu_err(dev, "buttress UFI error (an NPU DMA access failed): %s",
 			npu_regs_describe(NPU_BAR_REGB, NPU_BTRS_UFI_ERR_LOG, log, a, sizeof(a)));
 		npu_regb_wr32(dev, NPU_BTRS_UFI_ERR_CLEAR, 0x1);
 		recover = true;
@@ -60,7 +60,7 @@ static bool ip_irq_handler(struct npu_device *dev)
 	if (status & NPU_ICB_0_HOST_IPC_FIFO)
 		npu_ipc_drain(dev);
 	if (status & NPU_ICB_0_MMU_IRQ_1_SYNC)
-		npu_dbg(dev, "MMU sync complete");
+		npu_dbg(dev, "MMU: CMD_SYNC completion interrupt");
 	if (status & NPU_ICB_0_MMU_IRQ_2_GERROR)
 		npu_smmu_gerror(dev);
 	if (status & NPU_ICB_0_CPU_INT_REDIRECT_0) {
@@ -71,7 +71,7 @@ static bool ip_irq_handler(struct npu_device *dev)
 		npu_trigger_recovery(dev, "compute watchdog (NCE)");
 	if (status & NPU_ICB_0_NOC_FIREWALL) {
 		dev->firewall_irqs++;
-		npu_dbg(dev, "NOC firewall interrupt, counter %llu",
+		npu_dbg(dev, "NOC firewall interrupt #%llu",
 			(unsigned long long)dev->firewall_irqs);
 	}
 	return true;
