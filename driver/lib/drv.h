@@ -34,6 +34,8 @@
 #include <stdint.h>
 
 #include "npu/npu.h"
+#include "npu/bringup.h"
+#include "npu/diag.h"
 #include "npu/os.h"
 #include "intel-npu/bits.h"
 #include "intel-npu/boot_params.h"

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "npu/npu.h"
+#include "npu/bringup.h"
 #include "sim.h"
 #include "intel-npu/fw_header.h"
 #include "intel-npu/lrt.h"
