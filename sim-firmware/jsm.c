@@ -466,44 +466,48 @@ static uint32_t h_d0i3_enter(const union npu_jsm_payload *in, union npu_jsm_payl
 
 /* ---- Table ----------------------------------------------------------------------------------- */
 
-#define OP(t, r, f) { NPU_JSM_MSG_##t, NPU_JSM_MSG_##r, f, #t }
-#define NI(t, r)    { NPU_JSM_MSG_##t, NPU_JSM_MSG_##r, NULL, #t }
+/* The handler of each request of NPU_JSM_REQUESTS (jsm.h), which also
+ * gives its response type and name; NULL: known, not implemented. Every
+ * request of the list must have an entry here or the build fails. */
+#define HANDLER_ENGINE_RESET                 h_engine_reset
+#define HANDLER_ENGINE_PREEMPT               h_engine_preempt
+#define HANDLER_REGISTER_DB                  h_register_db
+#define HANDLER_UNREGISTER_DB                h_unregister_db
+#define HANDLER_QUERY_ENGINE_HB              h_query_engine_hb
+#define HANDLER_GET_POWER_LEVEL_COUNT        NULL
+#define HANDLER_GET_POWER_LEVEL              NULL
+#define HANDLER_SET_POWER_LEVEL              NULL
+#define HANDLER_METRIC_STREAMER_OPEN         NULL
+#define HANDLER_METRIC_STREAMER_CLOSE        NULL
+#define HANDLER_TRACE_SET_CONFIG             h_trace_set_config
+#define HANDLER_TRACE_GET_CONFIG             h_trace_get_config
+#define HANDLER_TRACE_GET_CAPABILITY         h_trace_get_capability
+#define HANDLER_TRACE_GET_NAME               h_trace_get_name
+#define HANDLER_SSID_RELEASE                 h_ssid_release
+#define HANDLER_METRIC_STREAMER_START        NULL
+#define HANDLER_METRIC_STREAMER_STOP         NULL
+#define HANDLER_METRIC_STREAMER_UPDATE       NULL
+#define HANDLER_METRIC_STREAMER_INFO         NULL
+#define HANDLER_SET_PRIORITY_BAND_SETUP      h_band_setup
+#define HANDLER_CREATE_CMD_QUEUE             h_create_cmdq
+#define HANDLER_DESTROY_CMD_QUEUE            h_destroy_cmdq
+#define HANDLER_SET_CONTEXT_SCHED_PROPERTIES h_sched_props
+#define HANDLER_HWS_REGISTER_DB              h_hws_register_db
+#define HANDLER_HWS_SET_SCHEDULING_LOG       h_sched_log
+#define HANDLER_HWS_SUSPEND_CMDQ             h_suspend_cmdq
+#define HANDLER_HWS_RESUME_CMDQ              h_resume_cmdq
+#define HANDLER_HWS_ENGINE_RESUME            h_hws_engine_resume
+#define HANDLER_DCT_ENABLE                   h_dct_enable
+#define HANDLER_DCT_DISABLE                  h_dct_disable
+#define HANDLER_STATE_DUMP                   h_state_dump
+#define HANDLER_BLOB_DEINIT                  NULL
+#define HANDLER_DYNDBG_CONTROL               h_dyndbg
+#define HANDLER_PWR_D0I3_ENTER               h_d0i3_enter
 
 static const struct jsm_op ops[] = {
-	OP(ENGINE_RESET, ENGINE_RESET_DONE, h_engine_reset),
-	OP(ENGINE_PREEMPT, ENGINE_PREEMPT_DONE, h_engine_preempt),
-	OP(REGISTER_DB, REGISTER_DB_DONE, h_register_db),
-	OP(UNREGISTER_DB, UNREGISTER_DB_DONE, h_unregister_db),
-	OP(QUERY_ENGINE_HB, QUERY_ENGINE_HB_DONE, h_query_engine_hb),
-	NI(GET_POWER_LEVEL_COUNT, GET_POWER_LEVEL_COUNT_DONE),
-	NI(GET_POWER_LEVEL, GET_POWER_LEVEL_DONE),
-	NI(SET_POWER_LEVEL, SET_POWER_LEVEL_DONE),
-	NI(METRIC_STREAMER_OPEN, METRIC_STREAMER_OPEN_DONE),
-	NI(METRIC_STREAMER_CLOSE, METRIC_STREAMER_CLOSE_DONE),
-	OP(TRACE_SET_CONFIG, TRACE_SET_CONFIG_RSP, h_trace_set_config),
-	OP(TRACE_GET_CONFIG, TRACE_GET_CONFIG_RSP, h_trace_get_config),
-	OP(TRACE_GET_CAPABILITY, TRACE_GET_CAPABILITY_RSP, h_trace_get_capability),
-	OP(TRACE_GET_NAME, TRACE_GET_NAME_RSP, h_trace_get_name),
-	OP(SSID_RELEASE, SSID_RELEASE_DONE, h_ssid_release),
-	NI(METRIC_STREAMER_START, METRIC_STREAMER_START_DONE),
-	NI(METRIC_STREAMER_STOP, METRIC_STREAMER_STOP_DONE),
-	NI(METRIC_STREAMER_UPDATE, METRIC_STREAMER_UPDATE_DONE),
-	NI(METRIC_STREAMER_INFO, METRIC_STREAMER_INFO_DONE),
-	OP(SET_PRIORITY_BAND_SETUP, SET_PRIORITY_BAND_SETUP_RSP, h_band_setup),
-	OP(CREATE_CMD_QUEUE, CREATE_CMD_QUEUE_RSP, h_create_cmdq),
-	OP(DESTROY_CMD_QUEUE, DESTROY_CMD_QUEUE_RSP, h_destroy_cmdq),
-	OP(SET_CONTEXT_SCHED_PROPERTIES, SET_CONTEXT_SCHED_PROPERTIES_RSP, h_sched_props),
-	OP(HWS_REGISTER_DB, REGISTER_DB_DONE, h_hws_register_db),
-	OP(HWS_SET_SCHEDULING_LOG, HWS_SET_SCHEDULING_LOG_RSP, h_sched_log),
-	OP(HWS_SUSPEND_CMDQ, HWS_SUSPEND_CMDQ_DONE, h_suspend_cmdq),
-	OP(HWS_RESUME_CMDQ, HWS_RESUME_CMDQ_RSP, h_resume_cmdq),
-	OP(HWS_ENGINE_RESUME, HWS_RESUME_ENGINE_DONE, h_hws_engine_resume),
-	OP(DCT_ENABLE, DCT_ENABLE_DONE, h_dct_enable),
-	OP(DCT_DISABLE, DCT_DISABLE_DONE, h_dct_disable),
-	OP(STATE_DUMP, STATE_DUMP_RSP, h_state_dump),
-	NI(BLOB_DEINIT, BLOB_DEINIT_DONE),
-	OP(DYNDBG_CONTROL, DYNDBG_CONTROL_RSP, h_dyndbg),
-	OP(PWR_D0I3_ENTER, PWR_D0I3_ENTER_DONE, h_d0i3_enter),
+#define JSM_OP(req, rsp, chan) { NPU_JSM_MSG_##req, NPU_JSM_MSG_##rsp, HANDLER_##req, #req },
+	NPU_JSM_REQUESTS(JSM_OP)
+#undef JSM_OP
 };
 
 static const struct jsm_op *find_op(uint32_t type)

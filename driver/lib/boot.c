@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Firmware boot: boot parameters (ivpu_fw_boot_params_setup, cold and warm
- * variants, hw-facts §4.4), CPU start (ivpu_hw_boot_fw: snoop/TBU setup and
+ * Firmware boot: boot parameters (the cold page and the warm-boot update,
+ * hw-facts §4.4), CPU start (ivpu_hw_boot_fw: snoop/TBU setup and
  * soc_cpu_boot_37xx, §3.3), the ready message (ivpu_wait_for_ready, §3.4)
  * and the interrupt enable that follows it.
  */
@@ -10,17 +10,18 @@
 
 #include "drv.h"
 
-/* Boot-params values ivpu uses (ivpu_fw.c, ivpu_hw.c) */
-#define BOOT_AUTOCONFIG_ON        1u
-#define BOOT_L2_CACHE_USE         1u
-#define ADDR_TO_L2_CACHE_CFG(a)   ((uint8_t)((a) >> 31))
-#define HWS_FOCUS_PRESENT_TIMER_MS 1000u
+/* Values of hw-facts §4.4 that are constants rather than the device's */
+#define BOOT_AUTOCONFIG              1u
+#define BOOT_NN_L2_CACHE_USE         1u
+#define BOOT_NN_L2_CACHE_CFG_SHIFT   31  /* cfg = SHAVE range start >> 31 */
+#define BOOT_DVFS_MODE               0u
+#define BOOT_HWS_FOCUS_TIMER_MS      1000u
 
 static uint64_t wall_time_us(void)
 {
 	struct timespec ts;
 
-	/* C11 wall clock, as ivpu's ktime_get_real(); 0 if unavailable */
+	/* the host's wall clock (C11); 0 if it has none */
 	if (timespec_get(&ts, TIME_UTC) != TIME_UTC)
 		return 0;
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
@@ -48,50 +49,48 @@ static uint32_t pci_bus_number(const char *loc)
 	return bus & 0xFF;
 }
 
-void npu_boot_params_setup(struct npu_device *dev, struct npu_boot_params *bp)
+static uint32_t range_size32(const struct npu_range *r)
 {
-	struct npu_fw *fw = &dev->fw;
-	struct npu_buffer *rx = dev->ipc.rx;
+	return (uint32_t)(r->end - r->start);
+}
 
-	/* Warm boot: only the variable fields (ivpu_fw_boot_params_setup) */
-	if (fw->entry != fw->cold_entry) {
-		uint64_t now = npu_now_ns(dev);
+/* The three fields every boot (re)writes, §4.4: how long the NPU spent in
+ * D0i3 and the perf-counter value at its entry (both 0 on a cold boot), and
+ * the host's wall clock. */
+static void d0i3_times(struct npu_device *dev, struct npu_boot_params *bp, bool warm)
+{
+	bp->d0i3_residency_time_us = warm ? (npu_now_ns(dev) - dev->d0i3_entry_host_ns) / 1000u : 0;
+	bp->d0i3_entry_vpu_ts = warm ? dev->d0i3_entry_vpu_ts : 0;
+	bp->system_time_us = wall_time_us();
+}
 
-		bp->d0i3_residency_time_us = (now - dev->d0i3_entry_host_ns) / 1000u;
-		bp->d0i3_entry_vpu_ts = dev->d0i3_entry_vpu_ts;
-		bp->system_time_us = wall_time_us();
-		bp->save_restore_ret_address = 0;
-		dev->is_warmboot = true;
-		npu_bo_sync_dev(dev, fw->mem, 0, sizeof(*bp));
-		npu_dbg(dev, "boot params (warm): d0i3_residency_time_us %llu, d0i3_entry_vpu_ts "
-			"%llu", (unsigned long long)bp->d0i3_residency_time_us,
-			(unsigned long long)bp->d0i3_entry_vpu_ts);
-		return;
-	}
-	dev->is_warmboot = false;
+/* A cold boot's page, written whole in the field order of struct
+ * npu_boot_params; the value of each field is the one hw-facts §4.4 gives,
+ * and every field it leaves unset (vpu_count, frequency, the IRQ numbers
+ * other than the watchdogs, ...) or the firmware owns stays zero. */
+static void cold_page(struct npu_device *dev, struct npu_boot_params *bp)
+{
+	const struct npu_fw *fw = &dev->fw;
+	const struct npu_buffer *rx = dev->ipc.rx;
+	const uint32_t rx_half = (uint32_t)(rx->size / 2);   /* header area, then payload area */
+	struct npu_boot_l2_cache_config *nn = &bp->cache_defaults[NPU_BOOT_L2_CACHE_CFG_NN];
 
+	memset(bp, 0, sizeof(*bp));
 	bp->magic = NPU_BOOT_PARAMS_MAGIC;
 	bp->vpu_id = pci_bus_number(dev->pci.location);
-	/* 37xx: PLL_PROFILING_FREQ_DEFAULT, the 38.4 MHz perf counter */
 	bp->perf_clk_frequency = NPU_PERF_CLK_HZ;
-
-	/* Uncached shared region: IPC buffers, job queues, log buffers */
-	bp->shared_region_base = dev->ranges.global.start;
-	bp->shared_region_size = (uint32_t)(dev->ranges.global.end - dev->ranges.global.start);
 	bp->ipc_header_area_start = rx->va;
-	bp->ipc_header_area_size = (uint32_t)(rx->size / 2);
-	bp->ipc_payload_area_start = rx->va + rx->size / 2;
-	bp->ipc_payload_area_size = (uint32_t)(rx->size / 2);
+	bp->ipc_header_area_size = rx_half;
+	bp->shared_region_base = dev->ranges.global.start;
+	bp->shared_region_size = range_size32(&dev->ranges.global);
+	bp->ipc_payload_area_start = rx->va + rx_half;
+	bp->ipc_payload_area_size = rx_half;
 	bp->global_aliased_pio_base = dev->ranges.user.start;
-	bp->global_aliased_pio_size = (uint32_t)(dev->ranges.user.end - dev->ranges.user.start);
-
-	bp->autoconfig = BOOT_AUTOCONFIG_ON;
-	bp->cache_defaults[NPU_BOOT_L2_CACHE_CFG_NN].use = BOOT_L2_CACHE_USE;
-	bp->cache_defaults[NPU_BOOT_L2_CACHE_CFG_NN].cfg =
-		ADDR_TO_L2_CACHE_CFG(dev->ranges.shave.start);
-	if (fw->shave_nn)
-		bp->shave_nn_fw_base = fw->shave_nn->va;
-
+	bp->global_aliased_pio_size = range_size32(&dev->ranges.user);
+	bp->autoconfig = BOOT_AUTOCONFIG;
+	nn->use = BOOT_NN_L2_CACHE_USE;
+	nn->cfg = (uint8_t)(dev->ranges.shave.start >> BOOT_NN_L2_CACHE_CFG_SHIFT);
+	bp->shave_nn_fw_base = fw->shave_nn ? fw->shave_nn->va : 0;
 	bp->watchdog_irq_mss = NPU_WATCHDOG_IRQ_MSS;
 	bp->watchdog_irq_nce = NPU_WATCHDOG_IRQ_NCE;
 	bp->si_stepping = dev->pci.revision;
@@ -99,32 +98,51 @@ void npu_boot_params_setup(struct npu_device *dev, struct npu_boot_params *bp)
 	bp->feature_exclusion = dev->hw.tile_fuse;
 	bp->sku = dev->hw.sku;
 	bp->min_freq_pll_ratio = dev->hw.min_ratio;
-	bp->pn_freq_pll_ratio = dev->hw.pn_ratio;
 	bp->max_freq_pll_ratio = dev->hw.max_ratio;
-
 	bp->default_trace_level = fw->trace_level;
-	bp->tracing_buff_message_format_mask = NPU_BIT64(NPU_TRACING_FORMAT_STRING);
-	bp->trace_destination_mask = fw->trace_dest_mask;
-	bp->trace_hw_component_mask = fw->trace_hw_mask;
+	bp->punit_telemetry_sram_base = npu_regb_rd32(dev, NPU_BTRS_VPU_TELEMETRY_OFFSET);
+	bp->punit_telemetry_sram_size = npu_regb_rd32(dev, NPU_BTRS_VPU_TELEMETRY_SIZE);
+	bp->vpu_telemetry_enable = npu_regb_rd32(dev, NPU_BTRS_VPU_TELEMETRY_ENABLE);
 	bp->crit_tracing_buff_addr = fw->log_crit->va;
 	bp->crit_tracing_buff_size = (uint32_t)fw->log_crit->size;
 	bp->verbose_tracing_buff_addr = fw->log_verb->va;
 	bp->verbose_tracing_buff_size = (uint32_t)fw->log_verb->size;
-
-	bp->punit_telemetry_sram_base = npu_regb_rd32(dev, NPU_BTRS_VPU_TELEMETRY_OFFSET);
-	bp->punit_telemetry_sram_size = npu_regb_rd32(dev, NPU_BTRS_VPU_TELEMETRY_SIZE);
-	bp->vpu_telemetry_enable = npu_regb_rd32(dev, NPU_BTRS_VPU_TELEMETRY_ENABLE);
+	bp->trace_destination_mask = fw->trace_dest_mask;
+	bp->trace_hw_component_mask = fw->trace_hw_mask;
+	bp->tracing_buff_message_format_mask = NPU_BIT64(NPU_TRACING_FORMAT_STRING);
+	bp->pn_freq_pll_ratio = dev->hw.pn_ratio;
+	bp->dvfs_mode = BOOT_DVFS_MODE;
+	/* delayed D0i3 entry needs the PWR_D0I3_ENTER message (BOOT API >= 3.17) */
+	bp->d0i3_delayed_entry = fw->disable_d0i3_msg ? 0 : 1;
+	d0i3_times(dev, bp, false);
 	bp->vpu_scheduling_mode = fw->sched_mode;
-	if (fw->sched_mode == NPU_SCHEDULING_MODE_HW)
-		bp->vpu_focus_present_timer_ms = HWS_FOCUS_PRESENT_TIMER_MS;
-	bp->dvfs_mode = 0;
-	if (!fw->disable_d0i3_msg)
-		bp->d0i3_delayed_entry = 1;
-	bp->d0i3_residency_time_us = 0;
-	bp->d0i3_entry_vpu_ts = 0;
-	bp->system_time_us = wall_time_us();
+	bp->vpu_focus_present_timer_ms =
+		fw->sched_mode == NPU_SCHEDULING_MODE_HW ? BOOT_HWS_FOCUS_TIMER_MS : 0;
+}
+
+/* hw-facts §4.4: a warm boot (entry != the cold entry point) keeps the
+ * page the cold boot wrote and the firmware's own fields, and changes only
+ * the D0i3 time fields and the save/restore address it resumes from, which
+ * the host zeroes; a cold boot writes the whole page. */
+void npu_boot_params_setup(struct npu_device *dev, struct npu_boot_params *bp)
+{
+	struct npu_fw *fw = &dev->fw;
+
+	dev->is_warmboot = fw->entry != fw->cold_entry;
+	if (dev->is_warmboot) {
+		bp->save_restore_ret_address = 0;
+		d0i3_times(dev, bp, true);
+	} else {
+		cold_page(dev, bp);
+	}
 	npu_bo_sync_dev(dev, fw->mem, 0, sizeof(*bp));
 
+	if (dev->is_warmboot) {
+		npu_dbg(dev, "boot params (warm): %llu us in D0i3, entered at perf counter %llu",
+			(unsigned long long)bp->d0i3_residency_time_us,
+			(unsigned long long)bp->d0i3_entry_vpu_ts);
+		return;
+	}
 	npu_dbg(dev, "boot params (cold) at 0x%llx: shared 0x%llx+0x%x, IPC hdr 0x%llx+0x%x "
 		"payload 0x%llx+0x%x, pio 0x%llx+0x%x, logs 0x%llx/0x%llx, sched %u",
 		(unsigned long long)fw->mem->va, (unsigned long long)bp->shared_region_base,
@@ -169,8 +187,8 @@ int npu_boot_cpu_start(struct npu_device *dev, uint64_t entry)
 	npu_regv_wr32(dev, NPU_HOST_SS_LOADING_ADDRESS_LO, v | NPU_LOADING_ADDRESS_DONE);
 
 	dev->last_entry = entry;
-	npu_dbg(dev, "booting firmware at 0x%llx, mode: %s", (unsigned long long)entry,
-		entry == dev->fw.cold_entry ? "cold boot" : "resume");
+	npu_dbg(dev, "control core started at 0x%llx (%s)", (unsigned long long)entry,
+		entry == dev->fw.cold_entry ? "cold entry" : "warm entry");
 	return 0;
 }
 
@@ -199,10 +217,10 @@ int npu_boot_wait_ready(struct npu_device *dev)
 	if (ret)
 		return ret;
 	if (hdr.data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
-		return npu_fail(dev, -EIO, "Invalid NPU ready message: data_addr 0x%08x on channel "
+		return npu_fail(dev, -EIO, "ready message is not \"BOOT\": data_addr 0x%08x on channel "
 				"0x%x, expected 0x%08x (\"BOOT\")", hdr.data_addr, hdr.channel,
 				NPU_IPC_BOOT_MSG_DATA_ADDR);
-	npu_dbg(dev, "NPU ready message received");
+	npu_dbg(dev, "firmware up: \"BOOT\" on channel 0x%x", hdr.channel);
 	return 0;
 }
 

@@ -442,6 +442,7 @@ static void teardown(struct npu_device *dev)
 		npu_smmu_free(dev);
 	dev->booted = false;
 	dev->irq_on = false;
+	dev->recovery_pending = false;   /* in reset: the next boot starts afresh */
 	dev->soft_fail--;
 	memcpy(dev->last_error, saved, sizeof(saved));
 	dev->last_err = saved_err;
@@ -466,7 +467,7 @@ static void prepare_warm_boot(struct npu_device *dev)
 		npu_prepare_cold_boot(dev);
 		return;
 	}
-	npu_dbg(dev, "save/restore entry point 0x%llx",
+	npu_dbg(dev, "the next boot is warm: firmware resumes at 0x%llx",
 		(unsigned long long)bp->save_restore_ret_address);
 	dev->fw.entry = bp->save_restore_ret_address;
 }
@@ -508,6 +509,7 @@ static int resume(struct npu_device *dev)
 		dev->last_err = ret;
 		dev->booted = false;
 		dev->power = NPU_POWER_FAILED;
+		dev->recovery_pending = false;   /* in reset already */
 		if (!warm)
 			return ret;
 		npu_warn(dev, "warm boot at 0x%llx failed (%s); retrying as a cold boot",
@@ -516,7 +518,7 @@ static int resume(struct npu_device *dev)
 	}
 }
 
-int npu_boot(struct npu_device *dev)
+static int boot(struct npu_device *dev)
 {
 	uint64_t t0;
 	int ret = npu_need_open(dev);
@@ -565,8 +567,13 @@ int npu_boot(struct npu_device *dev)
 	return 0;
 }
 
-/* ivpu_pm_runtime_suspend_cb: D0i3 message, power down, warm boot prepared */
-int npu_suspend(struct npu_device *dev)
+int npu_boot(struct npu_device *dev)
+{
+	return npu_api_exit(dev, boot(dev));
+}
+
+/* D0i3 message, power down, warm boot prepared (hw-facts §3.6) */
+static int suspend(struct npu_device *dev)
 {
 	int ret = npu_need_open(dev);
 
@@ -580,10 +587,11 @@ int npu_suspend(struct npu_device *dev)
 				npu_power_state_name(dev->power));
 	npu_smmu_disable(dev);
 	if (!npu_pm_is_idle(dev))
-		npu_err(dev, "NPU is not idle before suspend");
+		npu_err(dev, "suspend: the NPU is busy (VPU_STATUS.IDLE is 0)");
 	ret = npu_jsm_pwr_d0i3_enter(dev);
 	if (ret)
-		npu_err(dev, "failed to prepare for D0i3: %s", dev->last_error);
+		npu_err(dev, "suspend: no D0i3 handshake with the firmware, powering down anyway: %s",
+			dev->last_error);
 	prepare_for_reset(dev);
 	ret = npu_pm_power_down(dev);
 	dev->booted = false;
@@ -593,6 +601,11 @@ int npu_suspend(struct npu_device *dev)
 	prepare_warm_boot(dev);
 	dev->power = NPU_POWER_SUSPENDED;
 	return ret;
+}
+
+int npu_suspend(struct npu_device *dev)
+{
+	return suspend(dev);   /* it drops any pending recovery: nothing to run */
 }
 
 /* ivpu_pm_recovery_work: state dump, suspend, cold boot */
@@ -607,14 +620,14 @@ int npu_recover(struct npu_device *dev, const char *reason)
 	dev->in_recovery = true;
 	dev->recovery_pending = false;
 	dev->recoveries++;
-	npu_err(dev, "recovering the NPU (reset #%u): %s", dev->recoveries,
+	npu_err(dev, "NPU recovery #%u (reset and cold boot): %s", dev->recoveries,
 		reason ? reason : "requested");
 	if (!dev->fw.mem || !dev->ipc.ready || !dev->mmu.allocated) {
 		/* never got far enough to restart: a fresh bring-up */
 		dev->in_recovery = false;
 		teardown(dev);
 		dev->power = NPU_POWER_OFF;
-		return npu_boot(dev);
+		return boot(dev);
 	}
 	if (dev->power == NPU_POWER_READY) {
 		if (npu_jsm_state_dump(dev))
@@ -663,21 +676,48 @@ int npu_heartbeat(struct npu_device *dev, uint64_t *heartbeat)
 		if (heartbeat)
 			*heartbeat = hb;
 	}
-	return ret;
+	return npu_api_exit(dev, ret);
 }
 
 int npu_engine_reset(struct npu_device *dev, uint32_t engine)
 {
 	int ret = npu_need_ready(dev, "engine reset");
 
-	return ret ? ret : npu_jsm_engine_reset(dev, engine);
+	return ret ? ret : npu_api_exit(dev, npu_jsm_engine_reset(dev, engine));
 }
 
 int npu_state_dump(struct npu_device *dev)
 {
 	int ret = npu_need_ready(dev, "state dump");
 
-	return ret ? ret : npu_jsm_state_dump(dev);
+	return ret ? ret : npu_api_exit(dev, npu_jsm_state_dump(dev));
+}
+
+/* The one place a scheduled recovery runs (hw-facts §14.x): when a public
+ * call is about to return, after its own work is unwound, never from
+ * inside an IPC wait or halfway through a call. The call's failure stays
+ * its result and its message says how the recovery went; a call that
+ * succeeded returns the recovery's error if that failed. Afterwards the
+ * NPU is READY again or FAILED (in reset). */
+int npu_api_exit(struct npu_device *dev, int ret)
+{
+	char cause[sizeof(dev->last_error)], why[sizeof(dev->last_error)];
+	unsigned reset;
+	int rec;
+
+	if (!dev || !dev->recovery_pending || dev->in_recovery)
+		return ret;
+	memcpy(cause, dev->last_error, sizeof(cause));
+	rec = npu_run_pending_recovery(dev);
+	reset = dev->recoveries;
+	memcpy(why, dev->last_error, sizeof(why));
+	if (ret && rec)
+		npu_fail(dev, ret, "%.240s; recovery (reset #%u) FAILED, the NPU is in reset: %.200s",
+			 cause, reset, why);
+	else if (ret)
+		npu_fail(dev, ret, "%.400s; NPU recovered (reset #%u): firmware ready again", cause,
+			 reset);
+	return ret ? ret : rec;
 }
 
 /* ---- Close ---------------------------------------------------------------------------- */
@@ -691,11 +731,11 @@ void npu_close(struct npu_device *dev)
 			/* ivpu file close: command queues, then contexts */
 			for (uint32_t s = NPU_SSID_USER_MIN; s <= NPU_SSID_USER_MAX; s++)
 				if (dev->uctx[s - NPU_SSID_USER_MIN])
-					npu_context_destroy(dev, s);
+					npu_context_release(dev, s);
 			/* then what runtime PM does to an unused NPU: D0i3 message and
 			 * power-down (ivpu_pm_runtime_suspend_cb), so the firmware is
 			 * idle when the NPU goes into reset */
-			npu_suspend(dev);
+			suspend(dev);
 		}
 		teardown(dev);
 		dev->power = NPU_POWER_OFF;

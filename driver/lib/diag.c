@@ -125,7 +125,7 @@ void npu_diag_dsu(struct npu_device *dev)
 				"not handle)");
 }
 
-/* ivpu_hw_diagnose_failure: ICB and buttress error sources */
+/* The error sources of the buttress and the ICB, decoded (hw-facts §2) */
 void npu_diag_hw_failure(struct npu_device *dev)
 {
 	char a[256];
@@ -137,10 +137,10 @@ void npu_diag_hw_failure(struct npu_device *dev)
 	npu_diag_printf(dev, "  buttress: %s", npu_regs_snapshot(dev, NPU_BAR_REGB,
 				NPU_BTRS_VPU_STATUS, a, sizeof(a)));
 	if (v & NPU_BTRS_INTERRUPT_STAT_ATS_ERR)
-		npu_diag_printf(dev, "  ATS_ERR irq 0x%016llx",
+		npu_diag_printf(dev, "  buttress ATS error, log 0x%016llx",
 				(unsigned long long)npu_regb_rd64(dev, NPU_BTRS_ATS_ERR_LOG_0));
 	if (v & NPU_BTRS_INTERRUPT_STAT_UFI_ERR)
-		npu_diag_printf(dev, "  UFI_ERR irq: %s (an NPU DMA access failed)",
+		npu_diag_printf(dev, "  buttress UFI error (an NPU DMA access failed): %s",
 				npu_regs_snapshot(dev, NPU_BAR_REGB, NPU_BTRS_UFI_ERR_LOG, a,
 						  sizeof(a)));
 	if (!npu_pm_ip_powered(dev)) {
@@ -152,14 +152,14 @@ void npu_diag_hw_failure(struct npu_device *dev)
 						       sizeof(a)));
 	level = npu_ipc_fill_level(dev);
 	if (level)
-		npu_diag_printf(dev, "  IPC FIFO queue not empty (FILL_LEVEL %u), missed IPC IRQ",
-				level);
+		npu_diag_printf(dev, "  %u message(s) left in the host IPC FIFO: its interrupt was "
+				"missed or not serviced", level);
 	if (v & NPU_ICB_0_CPU_INT_REDIRECT_0)
-		npu_diag_printf(dev, "  WDT MSS timeout detected");
+		npu_diag_printf(dev, "  the control core's watchdog (MSS) expired");
 	if (v & NPU_ICB_0_CPU_INT_REDIRECT_1)
-		npu_diag_printf(dev, "  WDT NCE timeout detected");
+		npu_diag_printf(dev, "  the compute watchdog (NCE) expired");
 	if (v & NPU_ICB_0_NOC_FIREWALL)
-		npu_diag_printf(dev, "  NOC Firewall irq detected");
+		npu_diag_printf(dev, "  the NOC firewall rejected an access");
 }
 
 static void diag_print_line(void *user, const char *line)
@@ -195,8 +195,8 @@ void npu_diag_boot_failure(struct npu_device *dev)
 		n = npu_mmu_events(dev, ev, (size_t)n < NPU_ARRAY_SIZE(ev) ? (size_t)n
 									   : NPU_ARRAY_SIZE(ev));
 		for (int i = 0; i < n; i++)
-			npu_diag_printf(dev, "  MMU event 0x%02x (%s): SSID %u SID %u input address "
-					"0x%llx fetch address 0x%llx", ev[i].id, ev[i].name,
+			npu_diag_printf(dev, "  MMU event %s (0x%02x): SSID %u SID %u input address "
+					"0x%llx fetch address 0x%llx", ev[i].name, ev[i].id,
 					ev[i].ssid, ev[i].sid,
 					(unsigned long long)ev[i].input_addr,
 					(unsigned long long)ev[i].fetch_addr);

@@ -34,6 +34,8 @@
 #include <stdint.h>
 
 #include "npu/npu.h"
+#include "npu/bringup.h"
+#include "npu/diag.h"
 #include "npu/os.h"
 #include "intel-npu/bits.h"
 #include "intel-npu/boot_params.h"
@@ -177,8 +179,6 @@ int npu_smmu_invalidate_tlb(struct npu_device *dev, uint32_t ssid);
  * and keep them; returns how many were read; *global_fault if SSID 0. */
 int npu_smmu_read_events(struct npu_device *dev, bool *global_fault);
 void npu_smmu_gerror(struct npu_device *dev);
-const char *npu_smmu_event_name(uint32_t id);
-const char *npu_smmu_cmdq_error_name(uint32_t err);
 
 /* ---- Firmware (fw.c) ------------------------------------------------------- */
 struct npu_fw {
@@ -263,17 +263,16 @@ int npu_ipc_drain(struct npu_device *dev);
  * interrupts are off) for a message for cons; copies header and JSM. */
 int npu_ipc_receive(struct npu_device *dev, struct npu_ipc_consumer *cons,
 		    struct npu_ipc_hdr *hdr, struct npu_jsm_msg *jsm, uint32_t timeout_ms);
-/* Send + receive + type/result checks, no heartbeat follow-up. */
+/* Send + receive + type/result checks, no heartbeat follow-up. The channel
+ * and the expected response type are the request's in NPU_JSM_REQUESTS
+ * (jsm.h); a type that is not a request there is refused (-EINVAL). */
 int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *req,
-				  uint32_t expected_type, struct npu_jsm_msg *resp,
-				  uint32_t channel, uint32_t timeout_ms);
+				  struct npu_jsm_msg *resp, uint32_t timeout_ms);
 /* As above; on -ETIMEDOUT query the heartbeat and recover if that times out too. */
 int npu_ipc_send_receive(struct npu_device *dev, struct npu_jsm_msg *req,
-			 uint32_t expected_type, struct npu_jsm_msg *resp,
-			 uint32_t channel, uint32_t timeout_ms);
+			 struct npu_jsm_msg *resp, uint32_t timeout_ms);
 /* Send and sleep timeout_ms without waiting for a response (STATE_DUMP). */
-int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t channel,
-			  uint32_t timeout_ms);
+int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t timeout_ms);
 uint32_t npu_ipc_fill_level(struct npu_device *dev);
 
 /* ---- JSM (jsm.c) ------------------------------------------------------------- */
@@ -361,10 +360,10 @@ void npu_hw_irq_enable(struct npu_device *dev);
 void npu_hw_irq_disable(struct npu_device *dev);
 
 /* ---- Interrupts (irq.c) ------------------------------------------------------------- */
-/* ivpu_hw_irq_handler: global mask, buttress, ICB sources, unmask. */
+/* The host interrupt handler: global mask, buttress, ICB sources, unmask. */
 void npu_irq_handle(struct npu_device *dev);
-/* Schedule a recovery (ivpu_pm_trigger_recovery); it runs when the current
- * public call returns to the top (npu_run_pending_recovery). */
+/* Schedule a recovery; nothing is reset here. It runs when the public call
+ * in progress returns through npu_api_exit (npu_run_pending_recovery). */
 void npu_trigger_recovery(struct npu_device *dev, const char *reason);
 int npu_run_pending_recovery(struct npu_device *dev);
 
@@ -378,6 +377,14 @@ void npu_prepare_cold_boot(struct npu_device *dev);
 int npu_need_open(struct npu_device *dev);
 int npu_need_ready(struct npu_device *dev, const char *what);
 void npu_clear_error(struct npu_device *dev);
+/* Every public entry point that can wait on the firmware returns through
+ * this: it runs a recovery scheduled during the call. Returns the call's
+ * result ret (its message extended by the recovery's outcome), or the
+ * recovery's error when ret was 0. Internal code calls the internal
+ * variants (npu_context_release, ...) so a recovery never runs mid-call. */
+int npu_api_exit(struct npu_device *dev, int ret);
+/* npu_context_destroy without the boundary (job.c), for npu_close. */
+int npu_context_release(struct npu_device *dev, uint32_t ssid);
 
 /* ---- Diagnostics (diag.c, fw_log.c) -------------------------------------------------- */
 void npu_diag_reset(struct npu_device *dev);

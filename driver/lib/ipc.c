@@ -183,11 +183,36 @@ void npu_ipc_consumer_del(struct npu_device *dev, struct npu_ipc_consumer *cons)
 	memset(cons, 0, sizeof(*cons));
 }
 
-/* ivpu_ipc_tx_prepare + ivpu_ipc_tx */
+/* A host->firmware message as it goes into its TX slot at va (hw-facts
+ * §5.2 header, §5.3 message), field by field in layout order: the header
+ * points at the JSM message right behind it in the same slot, both carry
+ * ALLOCATED until the firmware frees them. */
+static void tx_compose(struct npu_ipc_tx_buf *slot, uint32_t va, uint32_t channel,
+		       const struct npu_jsm_msg *req, uint32_t request_id)
+{
+	struct npu_ipc_hdr *hdr = &slot->ipc;
+	struct npu_jsm_msg *msg = &slot->jsm;
+
+	memset(slot, 0, sizeof(*slot));     /* reserved words and header padding */
+	hdr->data_addr = va + (uint32_t)offsetof(struct npu_ipc_tx_buf, jsm);
+	hdr->data_size = sizeof(*msg);
+	hdr->channel = (uint16_t)channel;
+	hdr->src_node = NPU_IPC_NODE_HOST;
+	hdr->dst_node = NPU_IPC_NODE_FW;
+	hdr->status = NPU_IPC_HDR_ALLOCATED;
+	msg->type = req->type;
+	msg->status = NPU_JSM_MSG_ALLOCATED;
+	msg->request_id = request_id;
+	msg->result = NPU_JSM_STATUS_SUCCESS;
+	msg->payload = req->payload;
+}
+
+/* Carve a slot, compose the message, announce its header VA in the
+ * firmware's FIFO (hw-facts §5.1). No doorbell: the FIFO write is it. */
 int npu_ipc_send(struct npu_device *dev, struct npu_ipc_consumer *cons, struct npu_jsm_msg *req)
 {
 	struct npu_ipc *ipc = &dev->ipc;
-	struct npu_ipc_tx_buf *tx;
+	struct npu_ipc_tx_buf *slot;
 	uint32_t va;
 	size_t off;
 
@@ -195,35 +220,31 @@ int npu_ipc_send(struct npu_device *dev, struct npu_ipc_consumer *cons, struct n
 		return npu_fail(dev, -EAGAIN, "IPC: cannot send %s: IPC is off (NPU %s, firmware "
 				"not running)", npu_jsm_type_name(req->type),
 				npu_power_state_name(dev->power));
+	/* Once a recovery is due the firmware is not trusted with more work;
+	 * the recovery itself (in_recovery) still talks to it. */
+	if (dev->recovery_pending && !dev->in_recovery)
+		return npu_fail(dev, -ECANCELED, "IPC: %s not sent: the NPU is due for recovery (%s)",
+				npu_jsm_type_name(req->type), dev->recovery_reason);
 	if (tx_alloc(ipc, &va))
 		return npu_fail(dev, -EBUSY, "IPC: TX buffer full, cannot send %s",
 				npu_jsm_type_name(req->type));
 	off = (size_t)(va - ipc->tx->va);
-	tx = (struct npu_ipc_tx_buf *)((uint8_t *)ipc->tx->dma.cpu + off);
-	npu_bo_sync_cpu(dev, ipc->tx, off, sizeof(*tx));
-	if (tx->ipc.status != NPU_IPC_HDR_FREE)
-		npu_warn(dev, "IPC message vpu:0x%x not released by firmware", va);
-	if (tx->jsm.status != NPU_JSM_MSG_FREE)
-		npu_warn(dev, "JSM message vpu:0x%x not released by firmware",
-			 va + (uint32_t)offsetof(struct npu_ipc_tx_buf, jsm));
+	slot = (struct npu_ipc_tx_buf *)((uint8_t *)ipc->tx->dma.cpu + off);
+	npu_bo_sync_cpu(dev, ipc->tx, off, sizeof(*slot));
+	/* The firmware frees both parts of a message it consumed; a slot that
+	 * still says ALLOCATED is overwritten anyway (the host owns TX). */
+	if (slot->ipc.status != NPU_IPC_HDR_FREE || slot->jsm.status != NPU_JSM_MSG_FREE)
+		npu_warn(dev, "IPC TX: slot 0x%x still held from an earlier message (header status "
+			 "%u, JSM status %u); reusing it for %s", va, slot->ipc.status,
+			 slot->jsm.status, npu_jsm_type_name(req->type));
 
-	memset(tx, 0, sizeof(*tx));
-	tx->ipc.data_addr = va + (uint32_t)offsetof(struct npu_ipc_tx_buf, jsm);
-	tx->ipc.data_size = sizeof(tx->jsm);
-	tx->ipc.channel = (uint16_t)cons->channel;
-	tx->ipc.src_node = NPU_IPC_NODE_HOST;
-	tx->ipc.dst_node = NPU_IPC_NODE_FW;
-	tx->ipc.status = NPU_IPC_HDR_ALLOCATED;
-	tx->jsm.type = req->type;
-	tx->jsm.status = NPU_JSM_MSG_ALLOCATED;
-	tx->jsm.payload = req->payload;
 	req->request_id = ++ipc->request_id;
-	tx->jsm.request_id = req->request_id;
+	tx_compose(slot, va, cons->channel, req, req->request_id);
 	cons->request_id = req->request_id;
 	cons->tx_va = va;
-	npu_bo_sync_dev(dev, ipc->tx, off, sizeof(*tx));
+	npu_bo_sync_dev(dev, ipc->tx, off, sizeof(*slot));
 
-	npu_dbg(dev, "IPC TX: vpu:0x%x channel %u %s id %u payload 0x%x 0x%x 0x%x 0x%x", va,
+	npu_dbg(dev, "IPC TX: slot 0x%x channel %u %s id %u payload 0x%x 0x%x 0x%x 0x%x", va,
 		cons->channel, npu_jsm_type_name(req->type), req->request_id,
 		req->payload.words[0], req->payload.words[1], req->payload.words[2],
 		req->payload.words[3]);
@@ -278,8 +299,8 @@ static bool dispatch(struct npu_device *dev, uint32_t hdr_va, const struct npu_i
 	return false;
 }
 
-/* ivpu_ipc_irq_handler: drain the FIFO to 0 (otherwise no further IPC
- * interrupt is generated). */
+/* Pop until FILL_LEVEL reads 0: the FIFO raises its interrupt again only
+ * once it was emptied (hw-facts §5.1). */
 int npu_ipc_drain(struct npu_device *dev)
 {
 	struct npu_ipc *ipc = &dev->ipc;
@@ -300,14 +321,14 @@ int npu_ipc_drain(struct npu_device *dev)
 		}
 		va = npu_regv_rd32(dev, NPU_HOST_SS_TIM_IPC_FIFO_ATM);
 		if (va == NPU_IPC_FIFO_EMPTY_VALUE) {
-			rx_problem(dev, "failed to read the IPC RX address: TIM_IPC_FIFO_ATM returned "
-				   "0xffffffff with FILL_LEVEL %u", level);
+			rx_problem(dev, "TIM_IPC_FIFO_ATM popped 0xffffffff, a read error, while "
+				   "FILL_LEVEL was %u", level);
 			return -EIO;
 		}
 		hdr = npu_bo_cpu_at(ipc->rx, va, sizeof(*hdr));
 		if (!hdr) {
-			rx_problem(dev, "IPC header 0x%08x out of range: not inside the RX buffer "
-				   "[0x%llx, 0x%llx)", va, (unsigned long long)ipc->rx->va,
+			rx_problem(dev, "header at 0x%08x lies outside the RX buffer [0x%llx, "
+				   "0x%llx)", va, (unsigned long long)ipc->rx->va,
 				   (unsigned long long)(ipc->rx->va + ipc->rx->size));
 			continue;
 		}
@@ -316,8 +337,8 @@ int npu_ipc_drain(struct npu_device *dev)
 			jsm_va = hdr->data_addr;
 			jsm = npu_bo_cpu_at(ipc->rx, jsm_va, sizeof(*jsm));
 			if (!jsm) {
-				rx_problem(dev, "JSM message 0x%08x (header 0x%08x, channel %u) out of "
-					   "range: not inside the RX buffer [0x%llx, 0x%llx)", jsm_va,
+				rx_problem(dev, "JSM message at 0x%08x (header 0x%08x, channel %u) lies "
+					   "outside the RX buffer [0x%llx, 0x%llx)", jsm_va,
 					   va, hdr->channel, (unsigned long long)ipc->rx->va,
 					   (unsigned long long)(ipc->rx->va + ipc->rx->size));
 				rx_mark_free(dev, va, 0);
@@ -325,20 +346,21 @@ int npu_ipc_drain(struct npu_device *dev)
 			}
 			npu_bo_sync_cpu(dev, ipc->rx, (size_t)(jsm_va - ipc->rx->va), sizeof(*jsm));
 		}
-		npu_dbg(dev, "IPC RX: vpu:0x%x channel 0x%x data_addr 0x%x%s%s id %u result 0x%x",
+		npu_dbg(dev, "IPC RX: header 0x%x channel 0x%x data_addr 0x%x%s%s id %u result 0x%x",
 			va, hdr->channel, hdr->data_addr, jsm ? " " : "",
 			jsm ? npu_jsm_type_name(jsm->type) : "", jsm ? jsm->request_id : 0,
 			jsm ? jsm->result : 0);
 		ipc->rx_count++;
 		if (ipc->rx_msg_count > NPU_IPC_MAX_RX_MSG) {
-			npu_warn(dev, "IPC RX msg dropped, msg count %u", NPU_IPC_MAX_RX_MSG);
+			npu_warn(dev, "IPC RX: %u messages already wait for their consumers; message "
+				 "0x%x freed unread", NPU_IPC_MAX_RX_MSG, va);
 			ipc->rx_dropped++;
 			rx_mark_free(dev, va, jsm_va);
 			continue;
 		}
 		if (!dispatch(dev, va, hdr, jsm ? jsm_va : 0, jsm)) {
-			npu_dbg(dev, "IPC RX msg 0x%x dropped (no consumer for channel %u id %u)", va,
-				hdr->channel, jsm ? jsm->request_id : 0);
+			npu_dbg(dev, "IPC RX: nobody waits for message 0x%x (channel %u, request id "
+				"%u); freed", va, hdr->channel, jsm ? jsm->request_id : 0);
 			ipc->rx_dropped++;
 			rx_mark_free(dev, va, jsm_va);
 		}
@@ -412,7 +434,7 @@ int npu_ipc_receive(struct npu_device *dev, struct npu_ipc_consumer *cons,
 				 * sensitive HOST_IPC_FIFO_INT should have fired. */
 				dev->irq_poll_fallbacks++;
 				npu_warn(dev, "IPC: %u message(s) waiting but no interrupt within %llu "
-					 "us; polling the FIFO (missed IPC IRQ)", level,
+					 "us; reading the FIFO without one", level,
 					 (unsigned long long)slice);
 				npu_ipc_drain(dev);
 			}
@@ -428,13 +450,30 @@ int npu_ipc_receive(struct npu_device *dev, struct npu_ipc_consumer *cons,
 
 /* ---- Request / response ------------------------------------------------------------ */
 
-int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *req,
-				  uint32_t expected_type, struct npu_jsm_msg *resp,
-				  uint32_t channel, uint32_t timeout_ms)
+/* Requests travel on the channel jsm.h assigns them and are answered by
+ * the type it pairs them with (hw-facts §5.4); anything else is refused
+ * before it reaches the firmware. */
+static int request_route(struct npu_device *dev, const struct npu_jsm_msg *req,
+			 uint32_t *expected_type, uint32_t *channel)
 {
-	struct npu_ipc_consumer *cons = npu_ipc_consumer_add(dev, channel);
-	int ret;
+	*expected_type = npu_jsm_response_type(req->type);
+	*channel = npu_jsm_request_channel(req->type);
+	if (*expected_type == NPU_JSM_MSG_NONE)
+		return npu_fail(dev, -EINVAL, "IPC: type 0x%x (%s) is not a JSM request", req->type,
+				npu_jsm_type_name(req->type));
+	return 0;
+}
 
+int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *req,
+				  struct npu_jsm_msg *resp, uint32_t timeout_ms)
+{
+	struct npu_ipc_consumer *cons;
+	uint32_t expected_type, channel;
+	int ret = request_route(dev, req, &expected_type, &channel);
+
+	if (ret)
+		return ret;
+	cons = npu_ipc_consumer_add(dev, channel);
 	if (!cons)
 		return npu_fail(dev, -EBUSY, "IPC: no free consumer slot for %s",
 				npu_jsm_type_name(req->type));
@@ -446,11 +485,10 @@ int npu_ipc_send_receive_internal(struct npu_device *dev, struct npu_jsm_msg *re
 	switch (ret) {
 	case 0:
 		if (resp->type != expected_type)
-			ret = npu_fail(dev, -EBADE, "%s (request %u): invalid JSM response type: "
-				       "expected %s (0x%x), received %s (0x%x)",
-				       npu_jsm_type_name(req->type), req->request_id,
-				       npu_jsm_type_name(expected_type), expected_type,
-				       npu_jsm_type_name(resp->type), resp->type);
+			ret = npu_fail(dev, -EBADE, "%s (request %u): answered with %s (0x%x) "
+				       "instead of %s (0x%x)", npu_jsm_type_name(req->type),
+				       req->request_id, npu_jsm_type_name(resp->type), resp->type,
+				       npu_jsm_type_name(expected_type), expected_type);
 		break;
 	case -EBADMSG:
 		ret = npu_fail(dev, -EBADMSG, "%s (request %u): firmware returned result 0x%x (%s) "
@@ -475,46 +513,43 @@ out:
 	return ret;
 }
 
-/* ivpu_ipc_send_receive: a timeout is followed by a heartbeat query; if that
- * times out too, the NPU is recovered (hw-facts §5.1). */
+/* A timeout is followed by a heartbeat query; if that times out too the
+ * NPU needs a recovery (hw-facts §5.1, §14.x). It is only scheduled here:
+ * it runs when the public call that is waiting returns (npu_api_exit),
+ * never from inside this wait. */
 int npu_ipc_send_receive(struct npu_device *dev, struct npu_jsm_msg *req,
-			 uint32_t expected_type, struct npu_jsm_msg *resp,
-			 uint32_t channel, uint32_t timeout_ms)
+			 struct npu_jsm_msg *resp, uint32_t timeout_ms)
 {
 	struct npu_jsm_msg hb_req = { .type = NPU_JSM_MSG_QUERY_ENGINE_HB };
 	struct npu_jsm_msg hb_resp;
 	char first[512];
 	int ret, hb_ret;
 
-	ret = npu_ipc_send_receive_internal(dev, req, expected_type, resp, channel, timeout_ms);
-	if (ret != -ETIMEDOUT || dev->in_recovery)
-		goto out;
+	ret = npu_ipc_send_receive_internal(dev, req, resp, timeout_ms);
+	if (ret != -ETIMEDOUT || dev->in_recovery || dev->recovery_pending)
+		return ret;
 	snprintf(first, sizeof(first), "%s", dev->last_error);
 	hb_req.payload.engine.engine_idx = NPU_ENGINE_COMPUTE;
-	hb_ret = npu_ipc_send_receive_internal(dev, &hb_req, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE,
-					       &hb_resp, NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	hb_ret = npu_ipc_send_receive_internal(dev, &hb_req, &hb_resp, dev->t.jsm_ms);
 	if (hb_ret == -ETIMEDOUT) {
-		npu_trigger_recovery(dev, "IPC timeout");
-		hb_ret = npu_run_pending_recovery(dev);
-		npu_fail(dev, ret, "%s; the heartbeat query also timed out, so the NPU was "
-			 "recovered (reset #%u): %s", first, dev->recoveries,
-			 hb_ret ? "recovery FAILED" : "firmware ready again");
+		npu_trigger_recovery(dev, "no JSM response, no heartbeat");
+		npu_fail(dev, ret, "%s; the heartbeat query also timed out: recovery scheduled", first);
 	} else {
 		npu_fail(dev, ret, "%s; the heartbeat still answers (%s)", first,
 			 hb_ret ? "with an error" : "firmware alive");
 	}
-out:
-	if (!dev->in_recovery)
-		npu_run_pending_recovery(dev);
 	return ret;
 }
 
-int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t channel,
-			  uint32_t timeout_ms)
+int npu_ipc_send_and_wait(struct npu_device *dev, struct npu_jsm_msg *req, uint32_t timeout_ms)
 {
-	struct npu_ipc_consumer *cons = npu_ipc_consumer_add(dev, channel);
-	int ret;
+	struct npu_ipc_consumer *cons;
+	uint32_t expected_type, channel;
+	int ret = request_route(dev, req, &expected_type, &channel);
 
+	if (ret)
+		return ret;
+	cons = npu_ipc_consumer_add(dev, channel);
 	if (!cons)
 		return npu_fail(dev, -EBUSY, "IPC: no free consumer slot for %s",
 				npu_jsm_type_name(req->type));

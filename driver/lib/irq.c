@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The host interrupt handler (ivpu_hw_irq_handler, hw-facts §1.3): mask
- * globally, service the buttress and then the NPU IP (ICB) sources, unmask
- * "to re-trigger MSI for pending interrupts". Errors that need a reset
- * schedule a recovery, which runs when the current call unwinds to the top
- * (ivpu queues it as work; this library has no threads).
+ * The host interrupt handler (hw-facts §1.3): with the buttress's global
+ * mask set, the buttress sources first, then the NPU IP (ICB) sources;
+ * clearing the mask at the end makes the MSI fire again for anything that
+ * is still pending. Errors that need a reset only schedule a recovery
+ * (hw-facts §14.x); it runs at the public API boundary (npu_api_exit),
+ * since this library has no threads to run it on.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static bool btrs_irq_handler(struct npu_device *dev)
 	if (!status)
 		return false;
 	if (status & NPU_BTRS_INTERRUPT_STAT_ATS_ERR) {
-		npu_err(dev, "ATS_ERR irq 0x%016llx",
+		npu_err(dev, "buttress ATS error, log 0x%016llx",
 			(unsigned long long)npu_regb_rd64(dev, NPU_BTRS_ATS_ERR_LOG_0));
 		npu_regb_wr32(dev, NPU_BTRS_ATS_ERR_CLEAR, 0x1);
 		recover = true;
@@ -29,7 +30,7 @@ static bool btrs_irq_handler(struct npu_device *dev)
 	if (status & NPU_BTRS_INTERRUPT_STAT_UFI_ERR) {
 		uint32_t log = npu_regb_rd32(dev, NPU_BTRS_UFI_ERR_LOG);
 
-		npu_err(dev, "UFI_ERR irq: %s (a DMA access of the NPU failed)",
+		npu_err(dev, "buttress UFI error (an NPU DMA access failed): %s",
 			npu_regs_describe(NPU_BAR_REGB, NPU_BTRS_UFI_ERR_LOG, log, a, sizeof(a)));
 		npu_regb_wr32(dev, NPU_BTRS_UFI_ERR_CLEAR, 0x1);
 		recover = true;
@@ -37,7 +38,7 @@ static bool btrs_irq_handler(struct npu_device *dev)
 	/* After the sources are cleared: W1C, or 0 on parts with the erratum */
 	npu_regb_wr32(dev, NPU_BTRS_INTERRUPT_STAT, dev->hw.irq_clear_with_0 ? 0 : status);
 	if (recover)
-		npu_trigger_recovery(dev, "Buttress IRQ");
+		npu_trigger_recovery(dev, "buttress error interrupt");
 	return true;
 }
 
@@ -54,23 +55,23 @@ static bool ip_irq_handler(struct npu_device *dev)
 
 		npu_smmu_read_events(dev, &global);
 		if (global)
-			npu_trigger_recovery(dev, "MMU event");
+			npu_trigger_recovery(dev, "MMU fault in the global context");
 	}
 	if (status & NPU_ICB_0_HOST_IPC_FIFO)
 		npu_ipc_drain(dev);
 	if (status & NPU_ICB_0_MMU_IRQ_1_SYNC)
-		npu_dbg(dev, "MMU sync complete");
+		npu_dbg(dev, "MMU: CMD_SYNC completion interrupt");
 	if (status & NPU_ICB_0_MMU_IRQ_2_GERROR)
 		npu_smmu_gerror(dev);
 	if (status & NPU_ICB_0_CPU_INT_REDIRECT_0) {
 		npu_pm_wdt_disable(dev);
-		npu_trigger_recovery(dev, "WDT MSS IRQ");
+		npu_trigger_recovery(dev, "control-core watchdog (MSS)");
 	}
 	if (status & NPU_ICB_0_CPU_INT_REDIRECT_1)
-		npu_trigger_recovery(dev, "WDT NCE IRQ");
+		npu_trigger_recovery(dev, "compute watchdog (NCE)");
 	if (status & NPU_ICB_0_NOC_FIREWALL) {
 		dev->firewall_irqs++;
-		npu_dbg(dev, "NOC firewall interrupt, counter %llu",
+		npu_dbg(dev, "NOC firewall interrupt #%llu",
 			(unsigned long long)dev->firewall_irqs);
 	}
 	return true;
@@ -85,24 +86,26 @@ void npu_irq_handle(struct npu_device *dev)
 	btrs = btrs_irq_handler(dev);
 	if (!npu_pm_is_idle(dev) || !btrs)
 		ip = ip_irq_handler(dev);
-	/* Unmask to re-trigger the MSI for anything still pending, unless a
-	 * recovery disabled interrupts meanwhile. */
+	/* Clearing the global mask re-raises the MSI for a source still
+	 * pending; not if a scheduled recovery turned interrupts off. */
 	if (dev->irq_on)
 		npu_regb_wr32(dev, NPU_BTRS_GLOBAL_INT_MASK, 0);
 	if (!btrs && !ip)
 		npu_dbg(dev, "spurious interrupt");
 }
 
-/* ivpu_pm_trigger_recovery */
+/* Only the first reason of a burst is kept; interrupts go off at once so
+ * a source that keeps firing cannot flood the host before the reset. */
 void npu_trigger_recovery(struct npu_device *dev, const char *reason)
 {
-	npu_err(dev, "recovery triggered by %s", reason);
+	npu_err(dev, "NPU needs a recovery: %s%s", reason,
+		dev->recovery_pending || dev->in_recovery ? " (one is already due)" : "");
 	if (dev->recovery_pending || dev->in_recovery)
 		return;
 	dev->recovery_pending = true;
 	snprintf(dev->recovery_reason, sizeof(dev->recovery_reason), "%s", reason);
 	npu_diag_hw_failure(dev);
-	npu_hw_irq_disable(dev);   /* early, against an interrupt storm */
+	npu_hw_irq_disable(dev);
 }
 
 int npu_run_pending_recovery(struct npu_device *dev)

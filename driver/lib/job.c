@@ -52,8 +52,11 @@ int npu_context_create(struct npu_device *dev, uint32_t *ssid)
 			NPU_USER_CTX_COUNT, NPU_SSID_USER_MIN, NPU_SSID_USER_MAX);
 }
 
-int npu_context_destroy(struct npu_device *dev, uint32_t ssid)
+static int doorbell_unregister(struct npu_device *dev, uint32_t db_id);
+
+int npu_context_release(struct npu_device *dev, uint32_t ssid)
 {
+	char first_msg[sizeof(dev->last_error)];
 	struct npu_ctx *ctx;
 	int ret = npu_need_open(dev), first = 0;
 
@@ -65,16 +68,20 @@ int npu_context_destroy(struct npu_device *dev, uint32_t ssid)
 		return npu_fail(dev, -EINVAL, "context destroy: SSID %u is not a user context", ssid);
 	for (unsigned id = NPU_DB_ID_MIN; id <= NPU_DB_ID_MAX; id++) {
 		if (dev->db[id].allocated && dev->db[id].ssid == ssid) {
-			ret = npu_doorbell_unregister(dev, id);
-			if (ret && !first)
+			ret = doorbell_unregister(dev, id);
+			if (ret && !first) {
 				first = ret;
+				memcpy(first_msg, dev->last_error, sizeof(first_msg));
+			}
 		}
 	}
 	/* file_priv_unbind: the firmware forgets the SSID */
 	if (dev->power == NPU_POWER_READY) {
 		ret = npu_jsm_ssid_release(dev, ssid);
-		if (ret && !first)
+		if (ret && !first) {
 			first = ret;
+			memcpy(first_msg, dev->last_error, sizeof(first_msg));
+		}
 	}
 	for (struct npu_buffer *bo = dev->buffers, *next; bo; bo = next) {
 		next = bo->next;
@@ -82,17 +89,30 @@ int npu_context_destroy(struct npu_device *dev, uint32_t ssid)
 			npu_bo_free(dev, bo);
 	}
 	ret = npu_smmu_cd_set(dev, ssid, 0);
-	if (ret && !first)
+	if (ret && !first) {
 		first = ret;
+		memcpy(first_msg, dev->last_error, sizeof(first_msg));
+	}
 	npu_ctx_fini(dev, ctx);
 	free(ctx);
 	dev->uctx[ssid - NPU_SSID_USER_MIN] = NULL;
+	if (first) {
+		/* the first failure is the one to report; the later ones are in
+		 * the error history and the log */
+		memcpy(dev->last_error, first_msg, sizeof(first_msg));
+		dev->last_err = first;
+	}
 	return first;
+}
+
+int npu_context_destroy(struct npu_device *dev, uint32_t ssid)
+{
+	return npu_api_exit(dev, npu_context_release(dev, ssid));
 }
 
 /* ---- Doorbells (ivpu_cmdq_init / ivpu_cmdq_fini, OS or HW scheduling) ------------- */
 
-int npu_doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db_id)
+static int doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db_id)
 {
 	static uint32_t unused;
 	struct npu_doorbell *db = NULL;
@@ -155,7 +175,12 @@ int npu_doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db_id
 	return 0;
 }
 
-int npu_doorbell_unregister(struct npu_device *dev, uint32_t db_id)
+int npu_doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db_id)
+{
+	return npu_api_exit(dev, doorbell_register(dev, ssid, db_id));
+}
+
+static int doorbell_unregister(struct npu_device *dev, uint32_t db_id)
 {
 	struct npu_doorbell *db;
 	int ret = npu_need_open(dev);
@@ -175,6 +200,11 @@ int npu_doorbell_unregister(struct npu_device *dev, uint32_t db_id)
 	npu_bo_free(dev, db->jobq);
 	memset(db, 0, sizeof(*db));
 	return ret;
+}
+
+int npu_doorbell_unregister(struct npu_device *dev, uint32_t db_id)
+{
+	return npu_api_exit(dev, doorbell_unregister(dev, db_id));
 }
 
 int npu_doorbell_ring(struct npu_device *dev, uint32_t db_id)

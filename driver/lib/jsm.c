@@ -19,31 +19,27 @@ static const uint32_t hws_process_quantum[NPU_HWS_NUM_PRIORITY_BANDS] = { 160000
 #define HWS_CONTEXT_QUANTUM        20000u
 #define HWS_GRACE_SAME_PRIORITY    10000u
 
+/* Names of every type jsm.h lists: requests, their responses and the
+ * firmware's notifications (a response shared by two requests appears
+ * twice, under one name). */
+static const struct {
+	uint32_t type;
+	const char *name;
+} type_names[] = {
+#define REQUEST_NAMES(req, rsp, chan) { NPU_JSM_MSG_##req, #req }, { NPU_JSM_MSG_##rsp, #rsp },
+	NPU_JSM_REQUESTS(REQUEST_NAMES)
+#undef REQUEST_NAMES
+#define NOTIFICATION_NAME(type, chan) { NPU_JSM_MSG_##type, #type },
+	NPU_JSM_NOTIFICATIONS(NOTIFICATION_NAME)
+#undef NOTIFICATION_NAME
+};
+
 const char *npu_jsm_type_name(uint32_t type)
 {
-	switch (type) {
-#define T(x) case NPU_JSM_MSG_##x: return #x
-	T(ENGINE_RESET); T(ENGINE_PREEMPT); T(REGISTER_DB); T(UNREGISTER_DB);
-	T(QUERY_ENGINE_HB); T(GET_POWER_LEVEL_COUNT); T(GET_POWER_LEVEL); T(SET_POWER_LEVEL);
-	T(METRIC_STREAMER_OPEN); T(METRIC_STREAMER_CLOSE); T(TRACE_SET_CONFIG);
-	T(TRACE_GET_CONFIG); T(TRACE_GET_CAPABILITY); T(TRACE_GET_NAME); T(SSID_RELEASE);
-	T(METRIC_STREAMER_START); T(METRIC_STREAMER_STOP); T(METRIC_STREAMER_UPDATE);
-	T(METRIC_STREAMER_INFO); T(SET_PRIORITY_BAND_SETUP); T(CREATE_CMD_QUEUE);
-	T(DESTROY_CMD_QUEUE); T(SET_CONTEXT_SCHED_PROPERTIES); T(HWS_REGISTER_DB);
-	T(HWS_SET_SCHEDULING_LOG); T(HWS_SUSPEND_CMDQ); T(HWS_RESUME_CMDQ); T(HWS_ENGINE_RESUME);
-	T(DCT_ENABLE); T(DCT_DISABLE); T(STATE_DUMP); T(BLOB_DEINIT); T(DYNDBG_CONTROL);
-	T(PWR_D0I3_ENTER); T(JOB_DONE); T(NATIVE_FENCE_SIGNALLED); T(ENGINE_RESET_DONE);
-	T(ENGINE_PREEMPT_DONE); T(REGISTER_DB_DONE); T(UNREGISTER_DB_DONE);
-	T(QUERY_ENGINE_HB_DONE); T(TRACE_SET_CONFIG_RSP); T(TRACE_GET_CONFIG_RSP);
-	T(TRACE_GET_CAPABILITY_RSP); T(TRACE_GET_NAME_RSP); T(SSID_RELEASE_DONE);
-	T(SET_PRIORITY_BAND_SETUP_RSP); T(CREATE_CMD_QUEUE_RSP); T(DESTROY_CMD_QUEUE_RSP);
-	T(SET_CONTEXT_SCHED_PROPERTIES_RSP); T(HWS_SET_SCHEDULING_LOG_RSP);
-	T(HWS_SUSPEND_CMDQ_DONE); T(HWS_RESUME_CMDQ_RSP); T(HWS_RESUME_ENGINE_DONE);
-	T(DCT_ENABLE_DONE); T(DCT_DISABLE_DONE); T(STATE_DUMP_RSP); T(BLOB_DEINIT_DONE);
-	T(DYNDBG_CONTROL_RSP); T(PWR_D0I3_ENTER_DONE);
-#undef T
-	default: return "unknown JSM message type";
-	}
+	for (size_t i = 0; i < NPU_ARRAY_SIZE(type_names); i++)
+		if (type_names[i].type == type)
+			return type_names[i].name;
+	return "type not listed in jsm.h";
 }
 
 const char *npu_jsm_status_name(uint32_t status)
@@ -74,8 +70,7 @@ int npu_jsm_heartbeat(struct npu_device *dev, uint32_t engine, uint64_t *hb)
 		return npu_fail(dev, -EINVAL, "heartbeat: engine %u is not the compute engine (0)",
 				engine);
 	req.payload.engine.engine_idx = engine;
-	ret = npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &resp,
-				   NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	ret = npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 	if (!ret)
 		*hb = resp.payload.query_engine_hb_done.heartbeat;
 	return ret;
@@ -90,8 +85,7 @@ int npu_jsm_register_db(struct npu_device *dev, uint32_t ssid, uint32_t db_id,
 	req.payload.register_db.jobq_base = jobq_base;
 	req.payload.register_db.jobq_size = jobq_size;
 	req.payload.register_db.host_ssid = ssid;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_REGISTER_DB_DONE, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 int npu_jsm_unregister_db(struct npu_device *dev, uint32_t db_id)
@@ -99,8 +93,7 @@ int npu_jsm_unregister_db(struct npu_device *dev, uint32_t db_id)
 	struct npu_jsm_msg req = { .type = NPU_JSM_MSG_UNREGISTER_DB }, resp;
 
 	req.payload.db.db_idx = db_id;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_UNREGISTER_DB_DONE, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 int npu_jsm_engine_reset(struct npu_device *dev, uint32_t engine)
@@ -112,16 +105,15 @@ int npu_jsm_engine_reset(struct npu_device *dev, uint32_t engine)
 		return npu_fail(dev, -EINVAL, "engine reset: engine %u is not the compute engine (0)",
 				engine);
 	req.payload.engine.engine_idx = engine;
-	ret = npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_ENGINE_RESET_DONE, &resp,
-				   NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	ret = npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 	if (ret && !dev->in_recovery) {
-		/* ivpu_jsm_reset_engine: a failed engine reset recovers the NPU */
-		char why[512];
+		/* an engine the firmware cannot reset leaves only a full reset
+		 * (hw-facts §14.x); it runs when the public call returns */
+		char why[sizeof(dev->last_error)];
 
 		memcpy(why, dev->last_error, sizeof(why));
-		npu_trigger_recovery(dev, "Engine reset failed");
-		npu_run_pending_recovery(dev);
-		npu_fail(dev, ret, "%s; the NPU was recovered (reset #%u)", why, dev->recoveries);
+		npu_trigger_recovery(dev, "the firmware could not reset an engine");
+		npu_fail(dev, ret, "%.480s; recovery scheduled", why);
 	}
 	return ret;
 }
@@ -131,8 +123,7 @@ int npu_jsm_ssid_release(struct npu_device *dev, uint32_t ssid)
 	struct npu_jsm_msg req = { .type = NPU_JSM_MSG_SSID_RELEASE }, resp;
 
 	req.payload.ssid.host_ssid = ssid;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_SSID_RELEASE_DONE, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 /* ivpu_jsm_pwr_d0i3_enter: general channel, short timeout, no heartbeat
@@ -145,8 +136,7 @@ int npu_jsm_pwr_d0i3_enter(struct npu_device *dev)
 	if (dev->fw.disable_d0i3_msg)
 		return 0;
 	req.payload.pwr_d0i3_enter.send_response = 1;
-	ret = npu_ipc_send_receive_internal(dev, &req, NPU_JSM_MSG_PWR_D0I3_ENTER_DONE, &resp,
-					    NPU_IPC_CHAN_GEN_CMD, dev->t.d0i3_msg_ms);
+	ret = npu_ipc_send_receive_internal(dev, &req, &resp, dev->t.d0i3_msg_ms);
 	if (ret)
 		return ret;
 	return npu_pm_wait_for_idle(dev);
@@ -157,7 +147,7 @@ int npu_jsm_state_dump(struct npu_device *dev)
 {
 	struct npu_jsm_msg req = { .type = NPU_JSM_MSG_STATE_DUMP };
 
-	return npu_ipc_send_and_wait(dev, &req, NPU_IPC_CHAN_ASYNC_CMD, dev->t.state_dump_ms);
+	return npu_ipc_send_and_wait(dev, &req, dev->t.state_dump_ms);
 }
 
 int npu_jsm_hws_setup_priority_bands(struct npu_device *dev)
@@ -171,8 +161,7 @@ int npu_jsm_hws_setup_priority_bands(struct npu_device *dev)
 		s->process_quantum[band] = hws_process_quantum[band];
 	}
 	s->normal_band_percentage = HWS_NORMAL_BAND_PERCENTAGE;
-	return npu_ipc_send_receive_internal(dev, &req, NPU_JSM_MSG_SET_PRIORITY_BAND_SETUP_RSP,
-					     &resp, NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive_internal(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 int npu_jsm_hws_create_cmdq(struct npu_device *dev, uint32_t ssid, uint32_t cmdq_id,
@@ -187,8 +176,7 @@ int npu_jsm_hws_create_cmdq(struct npu_device *dev, uint32_t ssid, uint32_t cmdq
 	req.payload.hws_create_cmdq.cmdq_id = cmdq_id;
 	req.payload.hws_create_cmdq.cmdq_base = base;
 	req.payload.hws_create_cmdq.cmdq_size = size;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_CREATE_CMD_QUEUE_RSP, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 int npu_jsm_hws_set_context_sched_properties(struct npu_device *dev, uint32_t ssid,
@@ -206,8 +194,7 @@ int npu_jsm_hws_set_context_sched_properties(struct npu_device *dev, uint32_t ss
 	p->context_quantum = HWS_CONTEXT_QUANTUM;
 	p->grace_period_same_priority = HWS_GRACE_SAME_PRIORITY;
 	p->grace_period_lower_priority = 0;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_SET_CONTEXT_SCHED_PROPERTIES_RSP, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 int npu_jsm_hws_register_db(struct npu_device *dev, uint32_t ssid, uint32_t cmdq_id,
@@ -220,8 +207,7 @@ int npu_jsm_hws_register_db(struct npu_device *dev, uint32_t ssid, uint32_t cmdq
 	req.payload.hws_register_db.cmdq_id = cmdq_id;
 	req.payload.hws_register_db.cmdq_base = base;
 	req.payload.hws_register_db.cmdq_size = size;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_REGISTER_DB_DONE, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
 
 int npu_jsm_hws_destroy_cmdq(struct npu_device *dev, uint32_t ssid, uint32_t cmdq_id)
@@ -230,6 +216,5 @@ int npu_jsm_hws_destroy_cmdq(struct npu_device *dev, uint32_t ssid, uint32_t cmd
 
 	req.payload.hws_cmdq.host_ssid = ssid;
 	req.payload.hws_cmdq.cmdq_id = cmdq_id;
-	return npu_ipc_send_receive(dev, &req, NPU_JSM_MSG_DESTROY_CMD_QUEUE_RSP, &resp,
-				    NPU_IPC_CHAN_ASYNC_CMD, dev->t.jsm_ms);
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }

@@ -38,54 +38,6 @@ static bool q_empty(uint32_t prod, uint32_t cons)
 	return (prod & Q_PTR_MASK) == (cons & Q_PTR_MASK);
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-const char *npu_smmu_event_name(uint32_t id)
-{
-	switch (id) {
-	case NPU_MMU_EVT_F_UUT:             return "Unsupported Upstream Transaction";
-	case NPU_MMU_EVT_C_BAD_STREAMID:    return "Transaction StreamID out of range";
-	case NPU_MMU_EVT_F_STE_FETCH:       return "Fetch of STE caused external abort";
-	case NPU_MMU_EVT_C_BAD_STE:         return "Used STE invalid";
-	case 0x05:                          return "Address Request disallowed for a StreamID";
-	case NPU_MMU_EVT_F_STREAM_DISABLED: return "Transaction marks non-substream disabled";
-	case 0x07:                          return "MMU bypass is disallowed for this StreamID";
-	case NPU_MMU_EVT_C_BAD_SUBSTREAMID: return "Invalid SubstreamID";
-	case NPU_MMU_EVT_F_CD_FETCH:        return "Fetch of CD caused external abort";
-	case NPU_MMU_EVT_C_BAD_CD:          return "Fetched CD invalid";
-	case NPU_MMU_EVT_F_WALK_EABT:       return "External abort fetching a table entry";
-	case NPU_MMU_EVT_F_TRANSLATION:     return "Translation fault";
-	case NPU_MMU_EVT_F_ADDR_SIZE:       return "Output address caused address size fault";
-	case NPU_MMU_EVT_F_ACCESS:          return "Access flag fault";
-	case NPU_MMU_EVT_F_PERMISSION:      return "Permission fault";
-	case 0x20:                          return "TLB conflict";
-	case 0x21:                          return "Configuration cache conflict";
-	case 0x24:                          return "Page request hint";
-	case 0x25:                          return "Fetch of VMS caused external abort";
-	default:                            return "Unknown event";
-	}
-}
-
-const char *npu_smmu_cmdq_error_name(uint32_t err)
-{
-	switch (err) {
-	case NPU_MMU_CERROR_NONE:          return "no error";
-	case NPU_MMU_CERROR_ILL:           return "illegal command";
-	case NPU_MMU_CERROR_ABT:           return "external abort on command queue read";
-	case NPU_MMU_CERROR_ATC_INV_SYNC:  return "sync failed to complete ATS invalidation";
-	default:                           return "unknown error";
-	}
-}
-
 /* ---- Structures ------------------------------------------------------------- */
 
 static int dma_alloc(struct npu_device *dev, size_t size, struct npu_dma_buf *buf,
@@ -128,8 +80,8 @@ static void strtab_link_cd(struct npu_device *dev, uint32_t sid)
 	       NPU_FLD_PREP(NPU_MMU_STE_1_STRW, 0) |
 	       NPU_FLD_PREP(NPU_MMU_STE_1_CONT, NPU_SMMU_STRTAB_LOG2) |
 	       NPU_MMU_STE_1_MEV | NPU_MMU_STE_1_S1STALLD;
-	put_le64(e + 8, ste1);     /* word 1 first, valid word last */
-	put_le64(e, ste0);
+	npu_le64_put(e + 8, ste1);     /* word 1 first, valid word last */
+	npu_le64_put(e, ste0);
 	dev->os_ops->sync_for_device(dev->os, &m->strtab, sid * NPU_MMU_STE_SIZE, NPU_MMU_STE_SIZE);
 	npu_dbg(dev, "MMU STE %u: 0x%016llx 0x%016llx", sid, (unsigned long long)ste0,
 		(unsigned long long)ste1);
@@ -216,8 +168,8 @@ static int cmdq_write(struct npu_device *dev, const char *name, uint64_t d0, uin
 	if (q_full(q))
 		return npu_fail(dev, -EBUSY, "MMU: command queue full, cannot queue %s (prod 0x%x "
 				"cons 0x%x)", name, q->prod, q->cons);
-	put_le64(e, d0);
-	put_le64(e + 8, d1);
+	npu_le64_put(e, d0);
+	npu_le64_put(e + 8, d1);
 	dev->os_ops->sync_for_device(dev->os, &q->mem, idx * NPU_MMU_CMD_SIZE, NPU_MMU_CMD_SIZE);
 	q->prod = (q->prod + 1) & Q_PTR_MASK;
 	npu_dbg(dev, "MMU CMD %s: 0x%016llx 0x%016llx", name, (unsigned long long)d0,
@@ -245,7 +197,7 @@ static int cmdq_sync(struct npu_device *dev)
 			       "CMDQ_PROD=0x%x %s, error %u (%s), %s", dev->t.mmu_queue_us / 1000,
 			       q->prod, npu_regs_describe(NPU_BAR_REGV, NPU_MMU_CMDQ_CONS, cons, a,
 							  sizeof(a)),
-			       err, npu_smmu_cmdq_error_name(err),
+			       err, npu_mmu_cerror_mnemonic(err),
 			       npu_regs_snapshot(dev, NPU_BAR_REGV, NPU_MMU_GERROR, b, sizeof(b)));
 		npu_diag_hw_failure(dev);
 		return ret;
@@ -386,10 +338,10 @@ int npu_smmu_cd_set(struct npu_device *dev, uint32_t ssid, uint64_t pgd_dma)
 		if (ssid == NPU_SSID_GLOBAL)
 			cd[0] |= NPU_MMU_CD_0_A;
 	}
-	put_le64(e + 8, cd[1]);
-	put_le64(e + 16, cd[2]);
-	put_le64(e + 24, cd[3]);
-	put_le64(e, cd[0]);   /* the word with V last */
+	npu_le64_put(e + 8, cd[1]);
+	npu_le64_put(e + 16, cd[2]);
+	npu_le64_put(e + 24, cd[3]);
+	npu_le64_put(e, cd[0]);   /* the word with V last */
 	dev->os_ops->sync_for_device(dev->os, &m->cdtab, ssid * NPU_MMU_CD_SIZE, NPU_MMU_CD_SIZE);
 	npu_dbg(dev, "MMU CD %u %s: 0x%016llx 0x%016llx 0x%016llx 0x%016llx", ssid,
 		pgd_dma ? "write" : "clear", (unsigned long long)cd[0], (unsigned long long)cd[1],
@@ -423,7 +375,7 @@ static void decode_event(const uint32_t w[8], struct npu_mmu_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	memcpy(ev->raw, w, sizeof(ev->raw));
 	ev->id = (uint32_t)NPU_FLD_GET(NPU_MMU_EVT_0_ID, w[0]);
-	ev->name = npu_smmu_event_name(ev->id);
+	ev->name = npu_mmu_event_mnemonic(ev->id);
 	ev->ssv = w[0] & NPU_MMU_EVT_0_SSV;
 	ev->ssid = (uint32_t)NPU_FLD_GET(NPU_MMU_EVT_0_SSID, w[0]);
 	ev->sid = w[1];
@@ -459,18 +411,19 @@ int npu_smmu_read_events(struct npu_device *dev, bool *global_fault)
 		dev->os_ops->sync_for_cpu(dev->os, &q->mem, idx * NPU_MMU_EVT_SIZE, NPU_MMU_EVT_SIZE);
 		rec = (const uint8_t *)q->mem.cpu + idx * NPU_MMU_EVT_SIZE;
 		for (int i = 0; i < 8; i++)
-			w[i] = get_le32(rec + 4 * i);
+			w[i] = npu_le32_get(rec + 4 * i);
 		q->cons = (q->cons + 1) & Q_PTR_MASK;
 		ev = &m->events[m->n_events % NPU_SMMU_EVENT_HISTORY];
 		decode_event(w, ev);
 		m->n_events++;
 		n++;
-		npu_err(dev, "MMU EVTQ: 0x%02x (%s) SSID %u%s SID %u, %s%s access, e[2] 0x%08x "
-			"e[3] 0x%08x, input address 0x%llx, fetch address 0x%llx", ev->id, ev->name,
-			ev->ssid, ev->ssv ? "" : " (no SSID)", ev->sid,
+		npu_err(dev, "MMU event %s (0x%02x) from StreamID %u, SSID %u%s: %s%s of 0x%llx, "
+			"table fetch at 0x%llx [record words 2-3: 0x%08x 0x%08x]", ev->name, ev->id,
+			ev->sid, ev->ssid, ev->ssv ? "" : " (not valid)",
+			(w[3] & NPU_MMU_EVT_3_IND) ? "instruction " : "",
 			(w[3] & NPU_MMU_EVT_3_RNW) ? "read" : "write",
-			(w[3] & NPU_MMU_EVT_3_IND) ? " instruction" : "", w[2], w[3],
-			(unsigned long long)ev->input_addr, (unsigned long long)ev->fetch_addr);
+			(unsigned long long)ev->input_addr, (unsigned long long)ev->fetch_addr, w[2],
+			w[3]);
 		if (ev->ssid == NPU_SSID_GLOBAL) {
 			if (global_fault)
 				*global_fault = true;

@@ -115,24 +115,6 @@ int npu_va_free(struct npu_va_space *vs, uint64_t va)
 
 /* ---- Page tables --------------------------------------------------------------- */
 
-static void put_le64(void *p, uint64_t v)
-{
-	uint8_t *b = p;
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const void *p)
-{
-	const uint8_t *b = p;
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	return v;
-}
-
 static struct npu_pt *pt_alloc(struct npu_device *dev, bool leaf)
 {
 	struct npu_pt *pt = calloc(1, sizeof(*pt));
@@ -187,7 +169,7 @@ unsigned npu_ctx_table_count(const struct npu_ctx *ctx)
 
 static void pt_write(struct npu_device *dev, struct npu_pt *pt, unsigned idx, uint64_t v)
 {
-	put_le64((uint64_t *)pt->mem.cpu + idx, v);
+	npu_le64_put((uint64_t *)pt->mem.cpu + idx, v);
 }
 
 static void pt_sync(struct npu_device *dev, struct npu_pt *pt, unsigned first, unsigned last)
@@ -255,10 +237,10 @@ static int for_each_pte(struct npu_device *dev, struct npu_ctx *ctx, uint64_t va
 			return create ? -ENOMEM : -ENOENT;
 		for (; i < PT_ENTRIES && va < end; i++, va += NPU_MMU_PAGE_SIZE) {
 			uint64_t *e = (uint64_t *)pte->mem.cpu + i;
-			uint64_t v = get_le64(e);
+			uint64_t v = npu_le64_get(e);
 
 			ret = fn(&v, va, arg);
-			put_le64(e, v);
+			npu_le64_put(e, v);
 			if (ret)
 				break;
 		}
@@ -375,7 +357,7 @@ int npu_ctx_lookup(struct npu_device *dev, struct npu_ctx *ctx, uint64_t va, uin
 
 	if (!t)
 		return -ENOENT;
-	*pte = get_le64((uint64_t *)t->mem.cpu + idx_of(va, NPU_MMU_PTE_INDEX));
+	*pte = npu_le64_get((uint64_t *)t->mem.cpu + idx_of(va, NPU_MMU_PTE_INDEX));
 	return 0;
 }
 

@@ -138,7 +138,7 @@ int npu_pm_d0i3_drive(struct npu_device *dev, bool enable)
 				npu_regs_describe(NPU_BAR_REGB, NPU_BTRS_VPU_D0I3_CONTROL, v, a,
 						  sizeof(a)));
 	if (enable)
-		npu_sleep_us(dev, 5); /* "VPU requires 5 us to complete the transition" */
+		npu_sleep_us(dev, 5); /* D0i3 entry settles 5 us after the handshake */
 	return 0;
 }
 
@@ -345,7 +345,7 @@ int npu_pm_power_down(struct npu_device *dev)
 	dev->d0i3_entry_vpu_ts = npu_pm_ip_powered(dev) ?
 				 npu_regv_rd64(dev, NPU_CPU_SS_TIM_PERF_FREE_CNT) : 0;
 	if (!npu_pm_is_idle(dev))
-		npu_warn(dev, "NPU not idle during power down");
+		npu_warn(dev, "power-down of a busy NPU (VPU_STATUS.IDLE is 0)");
 
 	r = npu_pm_ip_reset(dev);
 	if (r)

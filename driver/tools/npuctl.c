@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "npu/npu.h"
+#include "npu/bringup.h"
+#include "npu/diag.h"
 #include "npu/os.h"
 #include "intel-npu/bits.h"
 #include "intel-npu/fw_header.h"

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "bits.h"
+#include "ipc.h"
 
 /* Message status (separate from the IPC header's status) */
 #define NPU_JSM_MSG_FREE           0u
@@ -102,6 +103,83 @@
 #define NPU_JSM_MSG_BLOB_DEINIT_DONE            0x2300u
 #define NPU_JSM_MSG_DYNDBG_CONTROL_RSP          0x2301u
 #define NPU_JSM_MSG_PWR_D0I3_ENTER_DONE         0x2302u
+#define NPU_JSM_MSG_NONE                        0x0u    /* "no such type": not a message */
+
+/*
+ * Every host->firmware request, the type that answers it and the IPC
+ * channel it travels on (hw-facts §5.2 channels, §5.4 types):
+ * X(request, response, channel) names NPU_JSM_MSG_<request>,
+ * NPU_JSM_MSG_<response> and NPU_IPC_CHAN_<channel>. The one statement of
+ * the pairs: the driver derives its expected responses and names from it,
+ * the simulated firmware its dispatch table. HWS_REGISTER_DB is answered
+ * like REGISTER_DB; PWR_D0I3_ENTER is the one request on the general
+ * channel; BLOB_DEINIT (never sent by Linux 6.12) is placed on ASYNC_CMD
+ * with the rest.
+ */
+#define NPU_JSM_REQUESTS(X) \
+	X(ENGINE_RESET,                 ENGINE_RESET_DONE,                 ASYNC_CMD) \
+	X(ENGINE_PREEMPT,               ENGINE_PREEMPT_DONE,               ASYNC_CMD) \
+	X(REGISTER_DB,                  REGISTER_DB_DONE,                  ASYNC_CMD) \
+	X(UNREGISTER_DB,                UNREGISTER_DB_DONE,                ASYNC_CMD) \
+	X(QUERY_ENGINE_HB,              QUERY_ENGINE_HB_DONE,              ASYNC_CMD) \
+	X(GET_POWER_LEVEL_COUNT,        GET_POWER_LEVEL_COUNT_DONE,        ASYNC_CMD) \
+	X(GET_POWER_LEVEL,              GET_POWER_LEVEL_DONE,              ASYNC_CMD) \
+	X(SET_POWER_LEVEL,              SET_POWER_LEVEL_DONE,              ASYNC_CMD) \
+	X(METRIC_STREAMER_OPEN,         METRIC_STREAMER_OPEN_DONE,         ASYNC_CMD) \
+	X(METRIC_STREAMER_CLOSE,        METRIC_STREAMER_CLOSE_DONE,        ASYNC_CMD) \
+	X(TRACE_SET_CONFIG,             TRACE_SET_CONFIG_RSP,              ASYNC_CMD) \
+	X(TRACE_GET_CONFIG,             TRACE_GET_CONFIG_RSP,              ASYNC_CMD) \
+	X(TRACE_GET_CAPABILITY,         TRACE_GET_CAPABILITY_RSP,          ASYNC_CMD) \
+	X(TRACE_GET_NAME,               TRACE_GET_NAME_RSP,                ASYNC_CMD) \
+	X(SSID_RELEASE,                 SSID_RELEASE_DONE,                 ASYNC_CMD) \
+	X(METRIC_STREAMER_START,        METRIC_STREAMER_START_DONE,        ASYNC_CMD) \
+	X(METRIC_STREAMER_STOP,         METRIC_STREAMER_STOP_DONE,         ASYNC_CMD) \
+	X(METRIC_STREAMER_UPDATE,       METRIC_STREAMER_UPDATE_DONE,       ASYNC_CMD) \
+	X(METRIC_STREAMER_INFO,         METRIC_STREAMER_INFO_DONE,         ASYNC_CMD) \
+	X(SET_PRIORITY_BAND_SETUP,      SET_PRIORITY_BAND_SETUP_RSP,       ASYNC_CMD) \
+	X(CREATE_CMD_QUEUE,             CREATE_CMD_QUEUE_RSP,              ASYNC_CMD) \
+	X(DESTROY_CMD_QUEUE,            DESTROY_CMD_QUEUE_RSP,             ASYNC_CMD) \
+	X(SET_CONTEXT_SCHED_PROPERTIES, SET_CONTEXT_SCHED_PROPERTIES_RSP,  ASYNC_CMD) \
+	X(HWS_REGISTER_DB,              REGISTER_DB_DONE,                  ASYNC_CMD) \
+	X(HWS_SET_SCHEDULING_LOG,       HWS_SET_SCHEDULING_LOG_RSP,        ASYNC_CMD) \
+	X(HWS_SUSPEND_CMDQ,             HWS_SUSPEND_CMDQ_DONE,             ASYNC_CMD) \
+	X(HWS_RESUME_CMDQ,              HWS_RESUME_CMDQ_RSP,               ASYNC_CMD) \
+	X(HWS_ENGINE_RESUME,            HWS_RESUME_ENGINE_DONE,            ASYNC_CMD) \
+	X(DCT_ENABLE,                   DCT_ENABLE_DONE,                   ASYNC_CMD) \
+	X(DCT_DISABLE,                  DCT_DISABLE_DONE,                  ASYNC_CMD) \
+	X(STATE_DUMP,                   STATE_DUMP_RSP,                    ASYNC_CMD) \
+	X(BLOB_DEINIT,                  BLOB_DEINIT_DONE,                  ASYNC_CMD) \
+	X(DYNDBG_CONTROL,               DYNDBG_CONTROL_RSP,                ASYNC_CMD) \
+	X(PWR_D0I3_ENTER,               PWR_D0I3_ENTER_DONE,               GEN_CMD)
+
+/* Firmware->host messages that answer no request: X(type, channel). */
+#define NPU_JSM_NOTIFICATIONS(X) \
+	X(JOB_DONE,                     JOB_RET) \
+	X(NATIVE_FENCE_SIGNALLED,       JOB_RET)
+
+/* The type that answers request `type`; NPU_JSM_MSG_NONE if `type` is
+ * not a request of the list. */
+static inline uint32_t npu_jsm_response_type(uint32_t type)
+{
+	switch (type) {
+#define NPU_JSM_RESPONSE_CASE(req, rsp, chan) case NPU_JSM_MSG_##req: return NPU_JSM_MSG_##rsp;
+	NPU_JSM_REQUESTS(NPU_JSM_RESPONSE_CASE)
+#undef NPU_JSM_RESPONSE_CASE
+	default: return NPU_JSM_MSG_NONE;
+	}
+}
+
+/* The channel request `type` is sent on; only meaningful for a request
+ * (npu_jsm_response_type() != NPU_JSM_MSG_NONE). */
+static inline uint32_t npu_jsm_request_channel(uint32_t type)
+{
+	switch (type) {
+#define NPU_JSM_CHANNEL_CASE(req, rsp, chan) case NPU_JSM_MSG_##req: return NPU_IPC_CHAN_##chan;
+	NPU_JSM_REQUESTS(NPU_JSM_CHANNEL_CASE)
+#undef NPU_JSM_CHANNEL_CASE
+	default: return NPU_IPC_CHAN_ASYNC_CMD;
+	}
+}
 
 /* ---- Payloads (offsets: hw-facts §5.4, §14.5 and the JSM 3.25 header) ------- */
 struct npu_jsm_engine {           /* ENGINE_RESET, QUERY_ENGINE_HB, HWS_ENGINE_RESUME */

@@ -98,10 +98,16 @@
 #define   NPU_MMU_Q_PTR                NPU_GENMASK(19, 0) /* index + wrap: queues of <= 2^19 (IDR1) */
 #define   NPU_MMU_Q_OVFLG              NPU_BIT(31) /* EVTQ_PROD overflow / EVTQ_CONS OVACKFLG */
 
+/* CMDQ_CONS.ERR codes (SMMUv3; hw-facts §6) */
 #define NPU_MMU_CERROR_NONE          0x0
 #define NPU_MMU_CERROR_ILL           0x1 /* illegal command */
 #define NPU_MMU_CERROR_ABT           0x2 /* abort reading the command queue */
 #define NPU_MMU_CERROR_ATC_INV_SYNC  0x3
+
+/* Every CMDQ_CONS.ERR code by its architecture mnemonic: the one list the
+ * model and the driver both name errors from. */
+#define NPU_MMU_CERRORS(X) \
+	X(NONE) X(ILL) X(ABT) X(ATC_INV_SYNC)
 
 /* ---- Stream table entry, 64 bytes (8 dwords) --------------------------------- */
 #define NPU_MMU_STE_SIZE             64
@@ -207,11 +213,14 @@
 #define   NPU_MMU_EVT_CLASS_CD         0x0
 #define   NPU_MMU_EVT_CLASS_TT         0x1
 #define   NPU_MMU_EVT_CLASS_IN         0x2
+/* Event record ids (word 0 bits 7:0), SMMUv3 numbering (hw-facts §6) */
 #define   NPU_MMU_EVT_F_UUT            0x01
 #define   NPU_MMU_EVT_C_BAD_STREAMID   0x02
 #define   NPU_MMU_EVT_F_STE_FETCH      0x03
 #define   NPU_MMU_EVT_C_BAD_STE        0x04
+#define   NPU_MMU_EVT_F_BAD_ATS_TREQ   0x05
 #define   NPU_MMU_EVT_F_STREAM_DISABLED 0x06
+#define   NPU_MMU_EVT_F_TRANSL_FORBIDDEN 0x07
 #define   NPU_MMU_EVT_C_BAD_SUBSTREAMID 0x08
 #define   NPU_MMU_EVT_F_CD_FETCH       0x09
 #define   NPU_MMU_EVT_C_BAD_CD         0x0A
@@ -220,6 +229,45 @@
 #define   NPU_MMU_EVT_F_ADDR_SIZE      0x11
 #define   NPU_MMU_EVT_F_ACCESS         0x12
 #define   NPU_MMU_EVT_F_PERMISSION     0x13
+#define   NPU_MMU_EVT_F_TLB_CONFLICT   0x20
+#define   NPU_MMU_EVT_F_CFG_CONFLICT   0x21
+#define   NPU_MMU_EVT_E_PAGE_REQUEST   0x24
+#define   NPU_MMU_EVT_F_VMS_FETCH      0x25
+
+/* Every event id by its architecture mnemonic (F_ fault, C_ configuration
+ * error, E_ event): the one list the model's trace and the driver's log
+ * both name events from. X(name) pairs with NPU_MMU_EVT_<name>. */
+#define NPU_MMU_EVENTS(X) \
+	X(F_UUT) X(C_BAD_STREAMID) X(F_STE_FETCH) X(C_BAD_STE) X(F_BAD_ATS_TREQ) \
+	X(F_STREAM_DISABLED) X(F_TRANSL_FORBIDDEN) X(C_BAD_SUBSTREAMID) X(F_CD_FETCH) \
+	X(C_BAD_CD) X(F_WALK_EABT) X(F_TRANSLATION) X(F_ADDR_SIZE) X(F_ACCESS) \
+	X(F_PERMISSION) X(F_TLB_CONFLICT) X(F_CFG_CONFLICT) X(E_PAGE_REQUEST) \
+	X(F_VMS_FETCH)
+
+#define NPU_MMU_MNEMONIC_UNKNOWN     "UNKNOWN"
+
+/* "F_TRANSLATION" for NPU_MMU_EVT_F_TRANSLATION; "UNKNOWN" for an id the
+ * architecture does not define. */
+static inline const char *npu_mmu_event_mnemonic(uint32_t id)
+{
+	switch (id) {
+#define NPU_MMU_EVENT_CASE(name) case NPU_MMU_EVT_##name: return #name;
+	NPU_MMU_EVENTS(NPU_MMU_EVENT_CASE)
+#undef NPU_MMU_EVENT_CASE
+	default: return NPU_MMU_MNEMONIC_UNKNOWN;
+	}
+}
+
+/* "CERROR_ILL" for NPU_MMU_CERROR_ILL; "UNKNOWN" otherwise. */
+static inline const char *npu_mmu_cerror_mnemonic(uint32_t err)
+{
+	switch (err) {
+#define NPU_MMU_CERROR_CASE(name) case NPU_MMU_CERROR_##name: return "CERROR_" #name;
+	NPU_MMU_CERRORS(NPU_MMU_CERROR_CASE)
+#undef NPU_MMU_CERROR_CASE
+	default: return NPU_MMU_MNEMONIC_UNKNOWN;
+	}
+}
 
 /* ---- Stage-1 page tables: AArch64, 4 levels, 4 KiB granule (§6) ---------------- */
 #define NPU_MMU_PAGE_SHIFT           12

@@ -381,12 +381,6 @@ bool npu_power_down(struct qt_npu *n)
 
 /* ---- MMU ----------------------------------------------------------------------- */
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint64_t alloc_zeroed(struct qt *q, uint64_t size)
 {
 	uint64_t a = qt_guest_alloc(q, size, 4096);
@@ -419,8 +413,8 @@ void npu_mmu_build(struct qt_npu *n, struct npu_mmu_env *m)
 	     NPU_FLD_PREP(NPU_MMU_STE_1_PRIVCFG, NPU_MMU_PRIVCFG_UNPRIV) |
 	     NPU_FLD_PREP(NPU_MMU_STE_1_INSTCFG, NPU_MMU_INSTCFG_DATA) |
 	     NPU_FLD_PREP(NPU_MMU_STE_1_CONT, 2) | NPU_MMU_STE_1_MEV | NPU_MMU_STE_1_S1STALLD;
-	put_le64(ste, d0);
-	put_le64(ste + 8, d1);
+	npu_le64_put(ste, d0);
+	npu_le64_put(ste + 8, d1);
 	qt_memwrite(q, m->strtab + NPU_MMU_SID_LRT * NPU_MMU_STE_SIZE, ste, sizeof(ste));
 	qt_memwrite(q, m->strtab + NPU_MMU_SID_DMA * NPU_MMU_STE_SIZE, ste, sizeof(ste));
 
@@ -429,10 +423,10 @@ void npu_mmu_build(struct qt_npu *n, struct npu_mmu_env *m)
 	     NPU_FLD_PREP(NPU_MMU_CD_0_IPS, NPU_MMU_IPS_48BIT) | NPU_FLD_PREP(NPU_MMU_CD_0_ASID, 0) |
 	     NPU_MMU_CD_0_EPD1 | NPU_MMU_CD_0_AA64 | NPU_MMU_CD_0_R | NPU_MMU_CD_0_ASET |
 	     NPU_MMU_CD_0_V | NPU_MMU_CD_0_A;
-	put_le64(cd, d0);
-	put_le64(cd + 8, m->pgd & NPU_MMU_CD_1_TTB0);
-	put_le64(cd + 16, 0);
-	put_le64(cd + 24, NPU_MMU_CD_3_MAIR_IVPU);
+	npu_le64_put(cd, d0);
+	npu_le64_put(cd + 8, m->pgd & NPU_MMU_CD_1_TTB0);
+	npu_le64_put(cd + 16, 0);
+	npu_le64_put(cd + 24, NPU_MMU_CD_3_MAIR_IVPU);
 	qt_memwrite(q, m->cdtab, cd, sizeof(cd));
 }
 
@@ -455,8 +449,8 @@ void npu_mmu_cmd(struct qt_npu *n, struct npu_mmu_env *m, uint64_t d0, uint64_t 
 	uint8_t cmd[NPU_MMU_CMD_SIZE];
 	uint32_t idx = m->cmdq_prod & ((1u << NPU_MMU_Q_LOG2) - 1);
 
-	put_le64(cmd, d0);
-	put_le64(cmd + 8, d1);
+	npu_le64_put(cmd, d0);
+	npu_le64_put(cmd + 8, d1);
 	qt_memwrite(n->q, m->cmdq + idx * NPU_MMU_CMD_SIZE, cmd, sizeof(cmd));
 	/* IVPU_MMU_Q_WRAP_MASK: index plus wrap bit */
 	m->cmdq_prod = (m->cmdq_prod + 1) & ((2u << NPU_MMU_Q_LOG2) - 1);

@@ -66,6 +66,8 @@
 #include "intel-npu/va_layout.h"
 #include "npu/fw_header.h"
 #include "npu/npu.h"
+#include "npu/bringup.h"
+#include "npu/diag.h"
 #include "npu/os.h"
 #include "npu_test.h"
 
@@ -1312,7 +1314,7 @@ static void test_entry_outside_image_unmapped(void)
 		.what = "entry outside the image (unmapped)", .state = NPU_DSU_STATE_ERROR,
 		.trap = true, .cause = 1, .halt = 0, .pc = entry, .console = NULL,
 		.diag = { pc, "exception 1 (instruction access fault), core in error mode",
-			  "MMU event 0x10" },
+			  "MMU event F_TRANSLATION (0x10)" },
 		.fault_va = entry,
 	};
 

@@ -191,11 +191,6 @@ static void test_stale_tlb(void)
 
 /* ---- faults ------------------------------------------------------------------------- */
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The SMMUv3 F_TRANSLATION record the model must have written for an
  * unprivileged data read of `va` by StreamID 0 carrying SSID 0 (TBU0's
  * SSID-valid bits are set by the boot sequence). */
@@ -206,19 +201,19 @@ static void check_event(struct env *e, unsigned idx, uint32_t va)
 	uint32_t w3;
 
 	qt_memread(e->n.q, e->m.evtq + idx * NPU_MMU_EVT_SIZE, rec, sizeof(rec));
-	NT_EQ("event id (F_TRANSLATION)", NPU_FLD_GET(NPU_MMU_EVT_0_ID, le32(rec)),
+	NT_EQ("event id (F_TRANSLATION)", NPU_FLD_GET(NPU_MMU_EVT_0_ID, npu_le32_get(rec)),
 	      NPU_MMU_EVT_F_TRANSLATION);
-	NT_EQ("event SSV", le32(rec) & NPU_MMU_EVT_0_SSV, NPU_MMU_EVT_0_SSV);
-	NT_EQ("event SSID", NPU_FLD_GET(NPU_MMU_EVT_0_SSID, le32(rec)), 0);
-	NT_EQ("event StreamID (the control core, TBU0)", le32(rec + 4), NPU_MMU_SID_LRT);
-	w3 = le32(rec + 12);
+	NT_EQ("event SSV", npu_le32_get(rec) & NPU_MMU_EVT_0_SSV, NPU_MMU_EVT_0_SSV);
+	NT_EQ("event SSID", NPU_FLD_GET(NPU_MMU_EVT_0_SSID, npu_le32_get(rec)), 0);
+	NT_EQ("event StreamID (the control core, TBU0)", npu_le32_get(rec + 4), NPU_MMU_SID_LRT);
+	w3 = npu_le32_get(rec + 12);
 	NT_EQ("event RnW (a read)", w3 & NPU_MMU_EVT_3_RNW, NPU_MMU_EVT_3_RNW);
 	NT_EQ("event PnU (STE PRIVCFG=unprivileged)", w3 & NPU_MMU_EVT_3_PNU, 0);
 	NT_EQ("event InD (STE INSTCFG=data)", w3 & NPU_MMU_EVT_3_IND, 0);
 	NT_EQ("event class (input address)", NPU_FLD_GET(NPU_MMU_EVT_3_CLASS, w3), NPU_MMU_EVT_CLASS_IN);
-	NT_EQ("event input address", (uint64_t)le32(rec + 20) << 32 | le32(rec + 16), va);
+	NT_EQ("event input address", (uint64_t)npu_le32_get(rec + 20) << 32 | npu_le32_get(rec + 16), va);
 	NT_EQ("event fetch address (the invalid leaf descriptor)",
-	      (uint64_t)le32(rec + 28) << 32 | le32(rec + 24), leaf);
+	      (uint64_t)npu_le32_get(rec + 28) << 32 | npu_le32_get(rec + 24), leaf);
 }
 
 static void test_fault_record(void)

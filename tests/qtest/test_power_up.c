@@ -296,9 +296,8 @@ static void test_icb_access_forms(void)
 
 /*
  * §1.3: ivpu's handler writes GLOBAL_INT_MASK=1, services the sources and
- * writes 0 "to re-trigger MSI for pending interrupts"; the device must send
- * a new MSI when the mask drops while a source is still pending, and none
- * when nothing is.
+ * writes 0 again; the device must send a new MSI when the mask drops while
+ * a source is still pending, and none when nothing is.
  */
 static void test_global_mask_retrigger(void)
 {

@@ -253,15 +253,6 @@ void *fake_dma_ptr(struct fake_npu *f, uint64_t dma, size_t len)
 	return NULL;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static uint64_t reg64(struct fake_npu *f, uint32_t off)
 {
 	return fake_reg(f, NPU_BAR_REGV, off) | (uint64_t)fake_reg(f, NPU_BAR_REGV, off + 4) << 32;
@@ -275,10 +266,10 @@ int fake_pte(struct fake_npu *f, uint32_t ssid, uint64_t va, uint64_t *pte)
 
 	if (!ste)
 		return -1;
-	cd = fake_dma_ptr(f, (le64(ste) & NPU_MMU_STE_0_S1CTXPTR) + (uint64_t)ssid * 64, 64);
-	if (!cd || !(le64(cd) & NPU_MMU_CD_0_V))
+	cd = fake_dma_ptr(f, (npu_le64_get(ste) & NPU_MMU_STE_0_S1CTXPTR) + (uint64_t)ssid * 64, 64);
+	if (!cd || !(npu_le64_get(cd) & NPU_MMU_CD_0_V))
 		return -1;
-	table = le64(cd + 8) & NPU_MMU_CD_1_TTB0;
+	table = npu_le64_get(cd + 8) & NPU_MMU_CD_1_TTB0;
 	for (int level = 0; level < 4; level++) {
 		unsigned idx = (unsigned)((va >> (39 - 9 * level)) & 511);
 		uint8_t *e = fake_dma_ptr(f, table + idx * 8, 8);
@@ -286,7 +277,7 @@ int fake_pte(struct fake_npu *f, uint32_t ssid, uint64_t va, uint64_t *pte)
 
 		if (!e)
 			return -1;
-		v = le64(e);
+		v = npu_le64_get(e);
 		if (level == 3) {
 			*pte = v;
 			return 0;
@@ -619,7 +610,8 @@ static void mmu_cmdq(struct fake_npu *f, uint32_t prod)
 			return;
 		}
 		if (f->n_mmu_cmds < FAKE_MMU_CMD_MAX)
-			f->mmu_cmds[f->n_mmu_cmds++] = (struct fake_mmu_cmd){ le64(c), le64(c + 8) };
+			f->mmu_cmds[f->n_mmu_cmds++] =
+				(struct fake_mmu_cmd){ npu_le64_get(c), npu_le64_get(c + 8) };
 		cons = (cons + 1) & mask;
 	}
 	fake_set_reg(f, NPU_BAR_REGV, NPU_MMU_CMDQ_CONS, cons);

@@ -90,7 +90,7 @@ static void test_boot_ready_and_clean_close(void)
 	CU_ASSERT_EQUAL(last_req(NPU_JSM_MSG_PWR_D0I3_ENTER)->jsm.payload.pwr_d0i3_enter.send_response, 1);
 	CU_ASSERT_TRUE(in_reset());
 	CU_ASSERT_TRUE(f->ip_resets >= 1);
-	CU_ASSERT_FALSE(fake_log_has("not idle during power down"));
+	CU_ASSERT_FALSE(fake_log_has("power-down of a busy NPU"));
 	finish();
 }
 
@@ -186,8 +186,8 @@ static void test_jsm_timeout_recovers(void)
 	f->fw.reply = FAKE_REPLY_NONE;   /* the firmware stops answering */
 	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), -ETIMEDOUT);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "no response within 500 ms") != NULL);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "heartbeat query also timed out") != NULL);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "recovered (reset #1)") != NULL);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "heartbeat query also timed out: recovery "
+			      "scheduled; NPU recovered (reset #1): firmware ready again") != NULL);
 	/* recovery = state dump, IP reset + WP0 + D0i3, cold boot */
 	CU_ASSERT_EQUAL(count_reqs(NPU_JSM_MSG_STATE_DUMP), 1);
 	CU_ASSERT_TRUE(f->ip_resets > resets);
@@ -260,9 +260,113 @@ static void test_engine_reset_failure_recovers(void)
 	f->fw.reply = FAKE_REPLY_RESULT;
 	f->fw.reply_result = NPU_JSM_STATUS_PROCESSING_ERR;
 	CU_ASSERT_EQUAL(npu_engine_reset(dev, NPU_ENGINE_COMPUTE), -EBADMSG);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "result 0x2 (PROCESSING_ERR) in "
+			      "ENGINE_RESET_DONE; recovery scheduled; NPU recovered (reset #1)") != NULL);
 	npu_get_info(dev, &info);
-	CU_ASSERT_EQUAL(info.recoveries, 1);   /* ivpu_jsm_reset_engine */
+	CU_ASSERT_EQUAL(info.recoveries, 1);   /* a failed engine reset: full reset (§14.x) */
+	CU_ASSERT_EQUAL(info.power, NPU_POWER_READY);
+	f->fw.reply = FAKE_REPLY_NORMAL;
 	CU_ASSERT_EQUAL(npu_engine_reset(dev, 1), -EINVAL);
+	finish();
+}
+
+/* The firmware dies at the first UNREGISTER_DB of a context teardown; what
+ * the driver sends from then on, and what it has already done when the
+ * recovery starts (its STATE_DUMP), is recorded. */
+static struct {
+	bool dead;
+	unsigned n;
+	uint32_t type[32];
+	unsigned boots[32];
+	bool ctx_alive_at_dump;   /* the context being destroyed still existed */
+	unsigned waits_at_dump;   /* IPC consumers in use besides STATE_DUMP's own */
+	uint32_t ssid;
+} seen;
+
+static enum fake_reply die_at_unregister(struct fake_npu *ff, const struct npu_jsm_msg *req,
+					 uint32_t ch, struct npu_jsm_msg *resp)
+{
+	if (seen.n < 32) {
+		seen.type[seen.n] = req->type;
+		seen.boots[seen.n++] = ff->boots;
+	}
+	if (req->type == NPU_JSM_MSG_STATE_DUMP) {
+		seen.ctx_alive_at_dump = npu_ctx_by_ssid(dev, seen.ssid) != NULL;
+		for (unsigned i = 0; i < NPU_IPC_CONSUMERS; i++)
+			seen.waits_at_dump += dev->ipc.cons[i].used;
+		seen.waits_at_dump--;
+	}
+	if (req->type == NPU_JSM_MSG_UNREGISTER_DB)
+		seen.dead = true;
+	return seen.dead && ff->boots == 1 ? FAKE_REPLY_NONE : FAKE_REPLY_NORMAL;
+}
+
+/* hw-facts §14.x: the recovery a timed-out request needs is only scheduled
+ * inside the IPC wait and runs at the public API boundary. The teardown
+ * finishes first (no request after the timeout reaches either firmware,
+ * the context is gone when the recovery begins, no wait is in progress),
+ * then the NPU is reset and cold-booted, READY again; the call returns the
+ * request's -ETIMEDOUT, its message telling the rest. */
+static void test_recovery_runs_at_the_api_boundary(void)
+{
+	struct npu_info info;
+	uint32_t db1, db2;
+	uint64_t hb;
+
+	setup();
+	memset(&seen, 0, sizeof(seen));
+	CU_ASSERT_EQUAL_FATAL(fake_boot(f, &dev), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_context_create(dev, &seen.ssid), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_doorbell_register(dev, seen.ssid, &db1), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_doorbell_register(dev, seen.ssid, &db2), 0);
+	seen.n = 0;
+	f->fw.hook = die_at_unregister;
+	CU_ASSERT_EQUAL(npu_context_destroy(dev, seen.ssid), -ETIMEDOUT);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "UNREGISTER_DB (request ") != NULL);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "no response within 500 ms; the heartbeat query "
+			      "also timed out: recovery scheduled; NPU recovered (reset #1): "
+			      "firmware ready again") != NULL);
+	/* UNREGISTER_DB, its heartbeat follow-up, then the recovery's dump */
+	CU_ASSERT_EQUAL_FATAL(seen.n, 3);
+	CU_ASSERT_EQUAL(seen.type[0], NPU_JSM_MSG_UNREGISTER_DB);
+	CU_ASSERT_EQUAL(seen.type[1], NPU_JSM_MSG_QUERY_ENGINE_HB);
+	CU_ASSERT_EQUAL(seen.type[2], NPU_JSM_MSG_STATE_DUMP);
+	CU_ASSERT_EQUAL(seen.boots[2], 1);
+	CU_ASSERT_FALSE(seen.ctx_alive_at_dump);
+	CU_ASSERT_EQUAL(seen.waits_at_dump, 0);
+	CU_ASSERT_TRUE(fake_log_has("IPC: UNREGISTER_DB not sent: the NPU is due for recovery (no "
+				    "JSM response, no heartbeat)"));
+	CU_ASSERT_EQUAL(f->boots, 2);
+	npu_get_info(dev, &info);
+	CU_ASSERT_EQUAL(info.power, NPU_POWER_READY);
+	CU_ASSERT_EQUAL(info.recoveries, 1);
+	CU_ASSERT_EQUAL(info.n_contexts, 2);   /* the global and reserved ones only */
+	CU_ASSERT_EQUAL(info.n_doorbells, 0);
+	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), 0);
+	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), "");
+	finish();
+}
+
+/* A recovery whose cold boot fails leaves the NPU FAILED; the call that
+ * timed out still reports its own -ETIMEDOUT. */
+static void test_failed_recovery_at_the_boundary(void)
+{
+	struct npu_info info;
+	uint64_t hb;
+
+	setup();
+	CU_ASSERT_EQUAL_FATAL(fake_boot(f, &dev), 0);
+	f->fw.reply = FAKE_REPLY_NONE;
+	f->fw.boot = FAKE_BOOT_NEVER;
+	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), -ETIMEDOUT);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "QUERY_ENGINE_HB (request 1, channel 0): no "
+			      "response within 500 ms") != NULL);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "recovery (reset #1) FAILED, the NPU is in "
+			      "reset: firmware did not send the ready message") != NULL);
+	npu_get_info(dev, &info);
+	CU_ASSERT_EQUAL(info.power, NPU_POWER_FAILED);
+	CU_ASSERT_TRUE(in_reset());
+	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), -EAGAIN);
 	finish();
 }
 
@@ -472,9 +576,9 @@ static void test_buttress_ufi_error_recovers(void)
 	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), 0);
 	npu_get_info(dev, &info);
 	CU_ASSERT_EQUAL(info.recoveries, 1);
-	CU_ASSERT_TRUE(fake_log_has("UFI_ERR irq: UFI_ERR_LOG=0x00200000"));
+	CU_ASSERT_TRUE(fake_log_has("buttress UFI error (an NPU DMA access failed): UFI_ERR_LOG=0x00200000"));
 	CU_ASSERT_TRUE(fake_log_has("OPCODE=2"));
-	CU_ASSERT_TRUE(fake_log_has("recovery triggered by Buttress IRQ"));
+	CU_ASSERT_TRUE(fake_log_has("NPU needs a recovery: buttress error interrupt"));
 	CU_ASSERT_TRUE(fake_count(f, FAKE_WR32, NPU_BAR_REGB, NPU_BTRS_UFI_ERR_CLEAR) >= 1);
 	CU_ASSERT_EQUAL(f->boots, 2);
 	finish();
@@ -491,7 +595,7 @@ static void test_watchdog_irq_recovers(void)
 	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), 0);
 	npu_get_info(dev, &info);
 	CU_ASSERT_EQUAL(info.recoveries, 1);
-	CU_ASSERT_TRUE(fake_log_has("WDT MSS IRQ"));
+	CU_ASSERT_TRUE(fake_log_has("NPU needs a recovery: control-core watchdog (MSS)"));
 	/* wdt_disable_37xx: TIM_SAFE key before each watchdog write */
 	CU_ASSERT_EQUAL(fake_written(f, NPU_BAR_REGV, NPU_CPU_SS_TIM_SAFE, 0), NPU_TIM_SAFE_ENABLE_KEY);
 	CU_ASSERT_EQUAL(fake_written(f, NPU_BAR_REGV, NPU_CPU_SS_TIM_WATCHDOG, 0),
@@ -513,7 +617,7 @@ static void test_global_mmu_event_recovers(void)
 	npu_get_info(dev, &info);
 	CU_ASSERT_EQUAL(info.recoveries, 1);
 	CU_ASSERT_EQUAL(info.mmu_events, 1);
-	CU_ASSERT_TRUE(fake_log_has("recovery triggered by MMU event"));
+	CU_ASSERT_TRUE(fake_log_has("NPU needs a recovery: MMU fault in the global context"));
 	finish();
 }
 
@@ -557,6 +661,9 @@ int main(void)
 	CU_add_test(s, "JSM timeout, heartbeat alive: no recovery", test_jsm_timeout_with_heartbeat_alive_no_recovery);
 	CU_add_test(s, "npu_recover and a failed recovery", test_manual_recover_and_failed_recovery);
 	CU_add_test(s, "engine reset failure recovers", test_engine_reset_failure_recovers);
+	CU_add_test(s, "recovery runs at the API boundary, not in the wait",
+		    test_recovery_runs_at_the_api_boundary);
+	CU_add_test(s, "failed recovery at the boundary: FAILED", test_failed_recovery_at_the_boundary);
 	CU_add_test(s, "warm boot after D0i3", test_warm_boot_after_d0i3);
 	CU_add_test(s, "failed warm boot falls back to cold", test_warm_boot_failure_falls_back_to_cold);
 	CU_add_test(s, "no warm address: cold boot, image reloaded", test_suspend_without_warm_address_cold_boots_reloaded_image);

@@ -147,11 +147,11 @@ static void test_log_buffers_walk(void)
 	put_log(verb, 0x1000, 128, NPU_TRACING_BUFFER_CANARY, "LRT", 0, 0, 0, 0, NULL, 0);
 	CU_ASSERT_EQUAL(npu_read_fw_log(dev, false, false, collect, NULL), 3);
 	CU_ASSERT_STRING_EQUAL(out,
-		"==== NPU critical \"LRT\" log start ====\na\nbc\n"
-		"==== NPU critical \"LRT\" log end   ====\n"
-		"==== NPU critical \"SHV0\" log start ====\nxyz\n"
-		"==== NPU critical \"SHV0\" log end   ====\n"
-		"==== NPU verbose \"LRT\" log empty ====\n");
+		"--- firmware log \"LRT\" (critical) ---\na\nbc\n"
+		"--- end of firmware log \"LRT\" (critical) ---\n"
+		"--- firmware log \"SHV0\" (critical) ---\nxyz\n"
+		"--- end of firmware log \"SHV0\" (critical) ---\n"
+		"--- firmware log \"LRT\" (verbose): empty ---\n");
 	/* broken headers stop the walk: canary, header size, size */
 	reset_out();
 	put_log(crit + 0x1000, 0x800, 256, 0xCAFECAFF, "SHV0", 3, 0, 0, 0, NULL, 0);
@@ -185,29 +185,35 @@ static void test_log_wrap_cases(void)
 	reset_out();
 	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 5, 5, 5, ring, 64);
 	npu_read_fw_log(dev, true, false, collect, NULL);
-	CU_ASSERT_TRUE(has("log start ====\nNEW1\n==== "));
+	CU_ASSERT_TRUE(has("(critical) ---\nNEW1\n--- end of"));
 	/* nothing new */
 	reset_out();
 	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 5, 10, 5, ring, 64);
 	npu_read_fw_log(dev, true, false, collect, NULL);
-	CU_ASSERT_TRUE(has("==== NPU critical \"R\" log empty ===="));
+	CU_ASSERT_TRUE(has("--- firmware log \"R\" (critical): empty ---"));
 	/* wrapped once: from max(read, write) to the end, then 0..write */
 	reset_out();
 	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 6, 46, 5, ring, 64);
 	npu_read_fw_log(dev, true, false, collect, NULL);
-	CU_ASSERT_TRUE(has("log start ====\nOLD1\nOLD2\nwrapped-tail\nNEW1\n==== "));
+	CU_ASSERT_TRUE(has("(critical) ---\nOLD1\nOLD2\nwrapped-tail\nNEW1\n--- end of"));
+	/* wrapped once past the reader: what it had not read is partly
+	 * overwritten, the oldest surviving byte is at write_index */
+	reset_out();
+	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 6, 5, 5, ring, 64);
+	npu_read_fw_log(dev, true, false, collect, NULL);
+	CU_ASSERT_TRUE(has("(critical) ---\nOLD1\nOLD2\nwrapped-tail\nNEW1\n--- end of"));
 	/* wrapped more than once: the whole ring from write_index */
 	reset_out();
 	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 9, 50, 5, ring, 64);
 	npu_read_fw_log(dev, true, false, collect, NULL);
-	CU_ASSERT_TRUE(has("log start ====\nOLD1\nOLD2\nwrapped-tail\nNEW1\n==== "));
+	CU_ASSERT_TRUE(has("(critical) ---\nOLD1\nOLD2\nwrapped-tail\nNEW1\n--- end of"));
 	/* mark read: read_index = write_index, read_wrap_count = wrap_count */
 	reset_out();
 	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 6, 46, 5, ring, 64);
 	npu_read_fw_log(dev, true, true, collect, NULL);
 	reset_out();
 	npu_read_fw_log(dev, true, false, collect, NULL);
-	CU_ASSERT_TRUE(has("\"R\" log empty"));
+	CU_ASSERT_TRUE(has("\"R\" (critical): empty"));
 	{
 		struct npu_tracing_buffer_header h;
 
@@ -224,7 +230,7 @@ static void test_log_wrap_cases(void)
 	reset_out();
 	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 999, 5, 999, 5, ring, 64);
 	npu_read_fw_log(dev, true, false, collect, NULL);
-	CU_ASSERT_TRUE(has("log start ====\ntail\nNEW1\nOLD1\nOLD2\nwrapped-\n==== "));
+	CU_ASSERT_TRUE(has("(critical) ---\ntail\nNEW1\nOLD1\nOLD2\nwrapped-\n--- end of"));
 	done();
 }
 
@@ -240,7 +246,7 @@ static void test_log_lines(void)
 	data[699] = '\n';                                 /* then 682 x's: 255 + 255 + 172 */
 	put_log(crit, 128 + 1024, 128, NPU_TRACING_BUFFER_CANARY, "L", 700, 0, 0, 0, data, 700);
 	npu_read_fw_log(dev, false, false, collect, NULL);
-	CU_ASSERT_TRUE(has("log start ====\none\ntwo\nthree\n"));
+	CU_ASSERT_TRUE(has("(critical) ---\none\ntwo\nthree\n"));
 	{
 		char *p = strstr(out, "three\n") + 6;
 		size_t l1 = strcspn(p, "\n");
@@ -260,6 +266,43 @@ static void test_log_lines(void)
 	done();
 }
 
+/* Reading everything ignores where the reader is: a ring that wrapped
+ * comes out whole, oldest byte first, even right after a mark-read; and
+ * only printable ASCII and tabs of the text reach the reader. */
+static void test_log_everything_and_filtering(void)
+{
+	char ring[64];
+	uint64_t crit;
+
+	booted();
+	crit = dev->fw.log_crit->va;
+	memset(ring, 0, sizeof(ring));
+	memcpy(ring, "tail\nNEW1\n", 10);
+	memcpy(ring + 46, "OLD1\nOLD2\nwrapped-", 18);
+	/* reader up to date (read == write, same lap) */
+	reset_out();
+	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 3, 10, 3, ring, 64);
+	npu_read_fw_log(dev, true, false, collect, NULL);
+	CU_ASSERT_TRUE(has("\"R\" (critical): empty"));
+	reset_out();
+	npu_read_fw_log(dev, false, false, collect, NULL);
+	CU_ASSERT_TRUE(has("(critical) ---\nOLD1\nOLD2\nwrapped-tail\nNEW1\n--- end of"));
+	/* never wrapped: [0, write_index) */
+	reset_out();
+	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "R", 10, 0, 10, 0, ring, 64);
+	npu_read_fw_log(dev, false, false, collect, NULL);
+	CU_ASSERT_TRUE(has("(critical) ---\ntail\nNEW1\n--- end of"));
+
+	/* ESC sequences, '\r', bytes >= 0x80 dropped; tabs kept */
+	memset(ring, 0, sizeof(ring));
+	memcpy(ring, "a\tb\x1b[31mred\x1b[0m\r\xc3\xa9!\n", 20);
+	reset_out();
+	put_log(crit, 128 + 64, 128, NPU_TRACING_BUFFER_CANARY, "F", 20, 0, 0, 0, ring, 64);
+	npu_read_fw_log(dev, false, false, collect, NULL);
+	CU_ASSERT_TRUE(has("(critical) ---\na\tb[31mred[0m!\n--- end of"));
+	done();
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -272,6 +315,7 @@ int main(void)
 	CU_add_test(s, "log buffers: walk and header checks", test_log_buffers_walk);
 	CU_add_test(s, "log wrap cases, mark read, reset", test_log_wrap_cases);
 	CU_add_test(s, "log line splitting", test_log_lines);
+	CU_add_test(s, "log read in full, text filtering", test_log_everything_and_filtering);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -144,7 +144,10 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x2204), "QUERY_ENGINE_HB_DONE");
 	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x1202), "PWR_D0I3_ENTER");
 	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x2100), "JOB_DONE");
-	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x4242), "unknown JSM message type");
+	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x2205), "GET_POWER_LEVEL_COUNT_DONE");
+	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x2202), "REGISTER_DB_DONE");
+	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x2101), "NATIVE_FENCE_SIGNALLED");
+	CU_ASSERT_STRING_EQUAL(npu_jsm_type_name(0x4242), "type not listed in jsm.h");
 	CU_ASSERT_STRING_EQUAL(npu_jsm_status_name(0), "SUCCESS");
 	CU_ASSERT_STRING_EQUAL(npu_jsm_status_name(6), "GLOBAL_CTX_VIOL_ERR");
 	CU_ASSERT_STRING_EQUAL(npu_jsm_status_name(0xD), "PREEMPTED_MID_INFERENCE");
@@ -153,6 +156,46 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(npu_strerror(-EBADE), "unexpected firmware response type");
 	CU_ASSERT_STRING_EQUAL(npu_strerror(-ENOEXEC), "invalid firmware file");
 	CU_ASSERT_STRING_EQUAL(npu_power_state_name(NPU_POWER_SUSPENDED), "suspended");
+}
+
+/* The request -> response pairs and channels of NPU_JSM_REQUESTS against
+ * the numbers of hw-facts §5.2 and §5.4, and what the driver does with a
+ * type that is not a request. */
+static void test_request_table(void)
+{
+	static const struct { uint32_t req, rsp, chan; } pairs[] = {
+		{ 0x1100, 0x2200, 0 }, { 0x1101, 0x2201, 0 }, { 0x1102, 0x2202, 0 },
+		{ 0x1103, 0x2203, 0 }, { 0x1104, 0x2204, 0 }, { 0x110E, 0x220E, 0 },
+		{ 0x1113, 0x2214, 0 }, { 0x1114, 0x2215, 0 }, { 0x1115, 0x2216, 0 },
+		{ 0x1116, 0x2217, 0 }, { 0x1117, 0x2202, 0 }, { 0x11FF, 0x22FF, 0 },
+		{ 0x1202, 0x2302, 10 },
+	};
+	unsigned requests = 0;
+
+	for (size_t i = 0; i < NPU_ARRAY_SIZE(pairs); i++) {
+		CU_ASSERT_EQUAL(npu_jsm_response_type(pairs[i].req), pairs[i].rsp);
+		CU_ASSERT_EQUAL(npu_jsm_request_channel(pairs[i].req), pairs[i].chan);
+	}
+	/* responses and notifications are not requests */
+	CU_ASSERT_EQUAL(npu_jsm_response_type(0x2204), NPU_JSM_MSG_NONE);
+	CU_ASSERT_EQUAL(npu_jsm_response_type(0x2100), NPU_JSM_MSG_NONE);
+	for (uint32_t t = 0x1100; t < 0x1300; t++)
+		requests += npu_jsm_response_type(t) != NPU_JSM_MSG_NONE;
+	CU_ASSERT_EQUAL(requests, 34);
+
+	/* the driver refuses to send a non-request */
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(fake_boot(f, &dev), 0);
+	{
+		struct npu_jsm_msg m = { .type = NPU_JSM_MSG_JOB_DONE }, r;
+		unsigned sent = f->n_reqs;
+
+		CU_ASSERT_EQUAL(npu_ipc_send_receive(dev, &m, &r, 10), -EINVAL);
+		CU_ASSERT_TRUE(strstr(npu_last_error(dev), "type 0x2100 (JOB_DONE) is not a JSM "
+				      "request") != NULL);
+		CU_ASSERT_EQUAL(f->n_reqs, sent);
+	}
+	done();
 }
 
 int main(void)
@@ -167,6 +210,7 @@ int main(void)
 	CU_add_test(s, "PWR_D0I3_ENTER", test_d0i3_enter);
 	CU_add_test(s, "HW scheduling messages", test_hws_messages);
 	CU_add_test(s, "names", test_names);
+	CU_add_test(s, "request table", test_request_table);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

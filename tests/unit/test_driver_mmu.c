@@ -181,7 +181,7 @@ static void test_cmdq_stall(void)
 	f->mmu_cmdq_stall = true;
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "MMU: command queue not consumed within 100 ms: "
-			      "CMDQ_PROD=0x3 CMDQ_CONS=0x00000000 [PTR=0 ERR=0], error 0 (no error)") != NULL);
+			      "CMDQ_PROD=0x3 CMDQ_CONS=0x00000000 [PTR=0 ERR=0], error 0 (CERROR_NONE)") != NULL);
 	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "buttress") != NULL);  /* hw diagnosis */
 	done();
 }
@@ -192,14 +192,14 @@ static void test_cmdq_error_decoded(void)
 	f->mmu_cmdq_error = NPU_MMU_CERROR_ILL;
 	fake_set_reg(f, B0, NPU_MMU_GERROR, NPU_MMU_GERROR_CMDQ_ERR);
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "ERR=1], error 1 (illegal command)") != NULL);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "ERR=1], error 1 (CERROR_ILL)") != NULL);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "GERROR=0x00000001 [CMDQ_ERR=1") != NULL);
 	done();
 
 	powered();
 	f->mmu_cmdq_error = NPU_MMU_CERROR_ABT;
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "error 2 (external abort on command queue read)") != NULL);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "error 2 (CERROR_ABT)") != NULL);
 	done();
 }
 
@@ -251,24 +251,54 @@ static void test_event_queue_reader(void)
 	n = npu_mmu_events(dev, ev, 16);
 	CU_ASSERT_EQUAL_FATAL(n, 2);
 	CU_ASSERT_EQUAL(ev[0].id, 0x10);
-	CU_ASSERT_STRING_EQUAL(ev[0].name, "Translation fault");
+	CU_ASSERT_STRING_EQUAL(ev[0].name, "F_TRANSLATION");
 	CU_ASSERT_EQUAL(ev[0].ssid, ssid);
 	CU_ASSERT_TRUE(ev[0].ssv);
 	CU_ASSERT_EQUAL(ev[0].sid, 3);
 	CU_ASSERT_EQUAL(ev[0].input_addr, 0x1C0012345ull);
 	CU_ASSERT_EQUAL(ev[0].fetch_addr, 0x20ABCD000ull);
 	CU_ASSERT_EQUAL(ev[1].id, 0x13);
-	CU_ASSERT_STRING_EQUAL(ev[1].name, "Permission fault");
+	CU_ASSERT_STRING_EQUAL(ev[1].name, "F_PERMISSION");
 	/* consumed through the page-1 alias */
 	CU_ASSERT_EQUAL(fake_reg(f, B0, NPU_MMU_EVTQ_CONS_PAGE1), 2);
 	CU_ASSERT_EQUAL(fake_count(f, FAKE_RD32, B0, NPU_MMU_EVTQ_PROD), 0);
-	CU_ASSERT_TRUE(fake_log_has("MMU EVTQ: 0x10 (Translation fault) SSID 2 SID 3, read access"));
-	CU_ASSERT_TRUE(fake_log_has("input address 0x1c0012345, fetch address 0x20abcd000"));
+	CU_ASSERT_TRUE(fake_log_has("MMU event F_TRANSLATION (0x10) from StreamID 3, SSID 2: read of "
+				    "0x1c0012345, table fetch at 0x20abcd000"));
+	CU_ASSERT_TRUE(fake_log_has("MMU event F_PERMISSION (0x13) from StreamID 3, SSID 2: write of"));
 	CU_ASSERT_TRUE(npu_ctx_by_ssid(dev, ssid)->faulted);
 	/* history keeps the most recent ones */
 	CU_ASSERT_EQUAL(npu_mmu_events(dev, ev, 1), 1);
 	CU_ASSERT_EQUAL(ev[0].id, 0x13);
 	done();
+}
+
+/* The names come from the one table in regs_mmu.h: every SMMUv3 id the
+ * header defines has its architecture mnemonic, anything else is UNKNOWN. */
+static void test_event_and_error_mnemonics(void)
+{
+	static const struct { uint32_t id; const char *name; } evt[] = {
+		{ 0x01, "F_UUT" }, { 0x02, "C_BAD_STREAMID" }, { 0x03, "F_STE_FETCH" },
+		{ 0x04, "C_BAD_STE" }, { 0x05, "F_BAD_ATS_TREQ" }, { 0x06, "F_STREAM_DISABLED" },
+		{ 0x07, "F_TRANSL_FORBIDDEN" }, { 0x08, "C_BAD_SUBSTREAMID" },
+		{ 0x09, "F_CD_FETCH" }, { 0x0A, "C_BAD_CD" }, { 0x0B, "F_WALK_EABT" },
+		{ 0x10, "F_TRANSLATION" }, { 0x11, "F_ADDR_SIZE" }, { 0x12, "F_ACCESS" },
+		{ 0x13, "F_PERMISSION" }, { 0x20, "F_TLB_CONFLICT" }, { 0x21, "F_CFG_CONFLICT" },
+		{ 0x24, "E_PAGE_REQUEST" }, { 0x25, "F_VMS_FETCH" },
+	};
+	unsigned named = 0;
+
+	for (size_t i = 0; i < NPU_ARRAY_SIZE(evt); i++)
+		CU_ASSERT_STRING_EQUAL(npu_mmu_event_mnemonic(evt[i].id), evt[i].name);
+	for (uint32_t id = 0; id < 0x100; id++)
+		named += strcmp(npu_mmu_event_mnemonic(id), "UNKNOWN") != 0;
+	CU_ASSERT_EQUAL(named, NPU_ARRAY_SIZE(evt));
+	CU_ASSERT_STRING_EQUAL(npu_mmu_event_mnemonic(0), "UNKNOWN");
+	CU_ASSERT_STRING_EQUAL(npu_mmu_event_mnemonic(0x1FFFF), "UNKNOWN");
+	CU_ASSERT_STRING_EQUAL(npu_mmu_cerror_mnemonic(0), "CERROR_NONE");
+	CU_ASSERT_STRING_EQUAL(npu_mmu_cerror_mnemonic(1), "CERROR_ILL");
+	CU_ASSERT_STRING_EQUAL(npu_mmu_cerror_mnemonic(2), "CERROR_ABT");
+	CU_ASSERT_STRING_EQUAL(npu_mmu_cerror_mnemonic(3), "CERROR_ATC_INV_SYNC");
+	CU_ASSERT_STRING_EQUAL(npu_mmu_cerror_mnemonic(4), "UNKNOWN");
 }
 
 static void test_event_queue_wrap_and_overflow(void)
@@ -331,6 +361,7 @@ int main(void)
 	CU_add_test(s, "CMDQ_CONS.ERR decoded", test_cmdq_error_decoded);
 	CU_add_test(s, "TLBI_NH_ASID + SYNC on map and unmap", test_tlb_invalidation_on_map_and_unmap);
 	CU_add_test(s, "event queue reader", test_event_queue_reader);
+	CU_add_test(s, "event and command-error mnemonics", test_event_and_error_mnemonics);
 	CU_add_test(s, "event queue wrap and overflow", test_event_queue_wrap_and_overflow);
 	CU_add_test(s, "global error interrupt", test_global_error_irq);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "npu/npu.h"
+#include "npu/bringup.h"
 #include "sim.h"
 #include "intel-npu/fw_header.h"
 #include "intel-npu/lrt.h"
@@ -353,7 +354,7 @@ static void test_start_outside_image(void)
 	CU_ASSERT_EQUAL(npu_step_boot_params(dev), 0);
 	CU_ASSERT_EQUAL(npu_step_cpu_start(dev, 0x90000000), 0);   /* not mapped */
 	CU_ASSERT_EQUAL(npu_step_wait_ready(dev), -ETIMEDOUT);
-	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "MMU event 0x10 (Translation fault): SSID 0 "
+	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "MMU event F_TRANSLATION (0x10): SSID 0 "
 			      "SID 0 input address 0x90000000") != NULL);
 	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "last trap: exception 1 (instruction access "
 			      "fault)") != NULL);

@@ -384,7 +384,7 @@ static uint32_t ipc_send(struct host *H, uint32_t channel, uint32_t type,
 	struct npu_ipc_hdr *hdr = hp(H, va, TX_SLOT);
 	struct npu_jsm_msg *jsm = (void *)((uint8_t *)hdr + sizeof(*hdr));
 
-	/* "IPC message ... not released by firmware" */
+	/* the firmware freed this slot when it consumed the last message (§5.1) */
 	CU_ASSERT_EQUAL(hdr->status, NPU_IPC_HDR_FREE);
 	CU_ASSERT_EQUAL(jsm->status, NPU_JSM_MSG_FREE);
 	memset(hdr, 0, TX_SLOT);
@@ -446,7 +446,7 @@ static int boot(struct host *H, uint64_t timeout_ms, uint64_t step_ns)
 	H->boot_ns = h->now_ns - t0;
 	H->boot_insns = npum_get_stats(h->npu)->lrt_instructions - i0;
 	if (H->boot_data_addr != NPU_IPC_BOOT_MSG_DATA_ADDR)
-		return -EIO;                               /* "Invalid NPU ready message" */
+		return -EIO;                               /* a ready message that is not "BOOT" */
 	mh_wr64(h, V, NPU_HOST_SS_ICB_CLEAR_0,
 		NPU_ICB_0_IVPU_MASK | (uint64_t)NPU_ICB_1_IVPU_MASK << 32);
 	mh_wr32(h, V, NPU_HOST_SS_FW_SOC_IRQ_EN, NPU_HOST_SS_FW_SOC_IRQ_EN_ALL);

@@ -23,6 +23,10 @@
  *     }
  *     npu_close(dev);               // leaves the device in reset
  *
+ * This header is the client API. Diagnostics for tools (register dump,
+ * firmware log, MMU events, raw register access) are in npu/diag.h; the
+ * single bring-up steps for tests that boot broken images in npu/bringup.h.
+ *
  * Conventions:
  *  - Functions return 0 or a negative errno value; npu_strerror() describes
  *    the class of error and npu_last_error() the specific cause of the last
@@ -41,6 +45,10 @@
  *      -ENOMEM    out of host or DMA memory
  *      -EINVAL    bad argument
  *  - One device is used by one thread at a time; the library has no threads.
+ *  - A recovery (reset and cold boot, e.g. after a request and the heartbeat
+ *    query both timed out, a watchdog or a global MMU fault) runs when the
+ *    call that ran into it returns; that call's result and npu_last_error()
+ *    report it, and the device is READY or FAILED afterwards.
  *  - Nothing is left half-done: a failed bring-up frees what it allocated and
  *    leaves the device in reset (IP reset, workpoint 0, D0i3).
  */
@@ -255,48 +263,6 @@ const char *npu_last_error(const struct npu_device *dev);
 const char *npu_last_diagnosis(const struct npu_device *dev);
 /* Generic description of an error code returned by this API. */
 const char *npu_strerror(int err);
-
-/* ---- Diagnostics ---------------------------------------------------------- */
-/* Every register of hw-facts §2 with decoded fields. Registers of BAR0 are
- * read only while the NPU IP is powered (buttress VPU_STATUS.READY). */
-int npu_dump_registers(struct npu_device *dev, npu_print_fn print, void *user);
-/* Firmware log buffers (critical, verbose), parsed as Linux ivpu_fw_log.c.
- * only_new: from read_index; mark_read: advance read_index afterwards. */
-int npu_read_fw_log(struct npu_device *dev, bool only_new, bool mark_read,
-		    npu_print_fn print, void *user);
-
-struct npu_mmu_event {
-	uint32_t id;            /* SMMUv3 event id (0x10 translation fault, ...) */
-	const char *name;
-	uint32_t ssid, sid;
-	bool ssv;
-	uint64_t input_addr, fetch_addr;
-	uint32_t raw[8];
-};
-/* Reads new events from the MMU event queue, then copies up to max of the
- * most recent ones (newest last); returns how many were copied. */
-int npu_mmu_events(struct npu_device *dev, struct npu_mmu_event *ev, size_t max);
-
-/* ---- Bring-up steps (for qtests booting deliberately broken images) ------ */
-/* npu_boot() is these, in order; each may be called on its own. */
-int npu_step_fw_request(struct npu_device *dev);   /* find, read, validate the file */
-int npu_step_pci_enable(struct npu_device *dev);   /* memory space + bus mastering */
-int npu_step_hw_info(struct npu_device *dev);      /* buttress fuses, IRQ clear erratum */
-int npu_step_power_up(struct npu_device *dev);     /* hw-facts §3.1 */
-int npu_step_mmu_init(struct npu_device *dev);     /* contexts, tables, queues, enable (§6) */
-int npu_step_mmu_enable(struct npu_device *dev);   /* re-run the enable sequence only */
-int npu_step_fw_load(struct npu_device *dev);      /* runtime/log buffers + image copy (§4) */
-int npu_step_ipc_init(struct npu_device *dev);     /* TX/RX buffers (§5.1) */
-int npu_step_boot_params(struct npu_device *dev);  /* cold or warm per the entry point (§4.4) */
-int npu_step_cpu_start(struct npu_device *dev, uint64_t entry); /* §3.3, no validation */
-uint64_t npu_cold_entry(const struct npu_device *dev);
-int npu_step_wait_ready(struct npu_device *dev);   /* poll for the ready message (§3.4) */
-int npu_step_irq_enable(struct npu_device *dev);   /* ICB clear, MSI, sources, IPC on */
-int npu_step_power_down(struct npu_device *dev);   /* §3.6: IP reset, WP0, D0i3 */
-
-/* ---- Register access for tools and tests (through the traced accessors) -- */
-uint32_t npu_reg_read32(struct npu_device *dev, unsigned bar, uint32_t off);
-void npu_reg_write32(struct npu_device *dev, unsigned bar, uint32_t off, uint32_t val);
 
 /* ---- Backends --------------------------------------------------------------- */
 /* The backend instance of an open device (for backend-specific test hooks). */
