@@ -215,9 +215,9 @@ static uint64_t rd_global_mask(struct npum *n, const struct npum_reg *r, unsigne
 	return btrs(n)->global_mask;
 }
 
-/* ivpu's handler masks globally, services the sources, then unmasks "to
- * re-trigger MSI for pending interrupts" (§1.3): npum_irq_update sends a new
- * MSI when the line rises again on unmask. */
+/* The host's handler masks everything here, serves the sources and unmasks;
+ * a source still pending at that point must produce a fresh MSI (§1.3), which
+ * npum_irq_update sends because the line rises again. */
 static void wr_global_mask(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t v)
 {
 	btrs(n)->global_mask = (uint32_t)v & NPU_BTRS_GLOBAL_INT_MASK_MASKED;

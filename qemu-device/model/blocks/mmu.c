@@ -240,25 +240,12 @@ static const char *mmu_acc_name(unsigned acc)
 	return acc == NPUM_MMU_ACC_WRITE ? "write" : acc == NPUM_MMU_ACC_INSTR ? "fetch" : "read";
 }
 
+/* Event 0 is the model's own: a transaction terminated without an event
+ * record (SMMU disabled, CD.R clear). Everything else is an SMMUv3 event id,
+ * named from the table the driver uses too (regs_mmu.h, hw-facts §6). */
 static const char *mmu_event_name(uint8_t id)
 {
-	switch (id) {
-	case 0:                              return "ABORT";
-	case NPU_MMU_EVT_F_UUT:              return "F_UUT";
-	case NPU_MMU_EVT_C_BAD_STREAMID:     return "C_BAD_STREAMID";
-	case NPU_MMU_EVT_F_STE_FETCH:        return "F_STE_FETCH";
-	case NPU_MMU_EVT_C_BAD_STE:          return "C_BAD_STE";
-	case NPU_MMU_EVT_F_STREAM_DISABLED:  return "F_STREAM_DISABLED";
-	case NPU_MMU_EVT_C_BAD_SUBSTREAMID:  return "C_BAD_SUBSTREAMID";
-	case NPU_MMU_EVT_F_CD_FETCH:         return "F_CD_FETCH";
-	case NPU_MMU_EVT_C_BAD_CD:           return "C_BAD_CD";
-	case NPU_MMU_EVT_F_WALK_EABT:        return "F_WALK_EABT";
-	case NPU_MMU_EVT_F_TRANSLATION:      return "F_TRANSLATION";
-	case NPU_MMU_EVT_F_ADDR_SIZE:        return "F_ADDR_SIZE";
-	case NPU_MMU_EVT_F_ACCESS:           return "F_ACCESS";
-	case NPU_MMU_EVT_F_PERMISSION:       return "F_PERMISSION";
-	default:                             return "UNKNOWN";
-	}
+	return id ? npu_mmu_event_mnemonic(id) : "ABORT";
 }
 
 /* The 32-byte SMMUv3 event record: word 0 id/SSV/SSID, word 1 StreamID,
