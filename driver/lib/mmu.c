@@ -194,7 +194,7 @@ static int cmdq_sync(struct npu_device *dev)
 		       dev->t.mmu_queue_us, &cons)) {
 		err = (uint32_t)NPU_FLD_GET(NPU_MMU_CMDQ_CONS_ERR, cons);
 		ret = npu_fail(dev, -ETIMEDOUT, "MMU: command queue not consumed within %u ms: "
-			       "CMDQ_PROD=0x%x %s, error %u (%s), %s", dev->t.mmu_queue_us / 1000,
+			       "MMU_CMDQ_PROD=0x%x %s, error %u (%s), %s", dev->t.mmu_queue_us / 1000,
 			       q->prod, npu_regs_describe(NPU_BAR_REGV, NPU_MMU_CMDQ_CONS, cons, a,
 							  sizeof(a)),
 			       err, npu_mmu_cerror_mnemonic(err),

@@ -37,6 +37,13 @@
 #define   NPU_TOP_NOC_HOSTIF_L2CACHE           NPU_BIT(1)
 #define   NPU_TOP_NOC_ALL                      (NPU_TOP_NOC_CPU_CTRL | NPU_TOP_NOC_HOSTIF_L2CACHE)
 #define NPU_HOST_SS_FW_SOC_IRQ_EN            0x00000170u
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_CSS_ROM_CMX  NPU_BIT(0)
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_CSS_DBG      NPU_BIT(1)
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_CSS_CTRL     NPU_BIT(2)
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_DEC400       NPU_BIT(3)
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_MSS_NCE      NPU_BIT(4)
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_MSS_MBI      NPU_BIT(5)
+#define   NPU_HOST_SS_FW_SOC_IRQ_EN_MSS_MBI_CMX  NPU_BIT(6)
 #define   NPU_HOST_SS_FW_SOC_IRQ_EN_ALL        NPU_GENMASK(6, 0) /* 0x7F, ivpu's enable value */
 
 /* ---- Interrupt block, ICB (§2.2) ------------------------------------------- */

@@ -50,10 +50,14 @@ struct npum_reg {
 	void (*write)(struct npum *n, const struct npum_reg *r, unsigned idx, uint64_t val);
 };
 
-/* Table-entry helpers for the blocks */
-#define REG_RO(off, nm, rd)     { (off), 4, NPUM_REG_RO, 1, 0, (nm), (rd), NULL }
-#define REG_RW(off, nm, rd, wr) { (off), 4, 0, 1, 0, (nm), (rd), (wr) }
-#define REG_WO(off, nm, wr)     { (off), 4, NPUM_REG_WO, 1, 0, (nm), NULL, (wr) }
+/* Table-entry helpers for the blocks. A register is named by its ABI
+ * identifier without NPU_ (REG_RW(BTRS_WP_REQ_CMD, ...) is the register at
+ * NPU_BTRS_WP_REQ_CMD, called "BTRS_WP_REQ_CMD"): the offset and the name
+ * have one definition, include/intel-npu/, which the driver's register
+ * descriptions (driver/lib/regs_desc.c) derive their names from too. */
+#define REG_RO(id, rd)          { NPU_##id, 4, NPUM_REG_RO, 1, 0, #id, (rd), NULL }
+#define REG_RW(id, rd, wr)      { NPU_##id, 4, 0, 1, 0, #id, (rd), (wr) }
+#define REG_WO(id, wr)          { NPU_##id, 4, NPUM_REG_WO, 1, 0, #id, NULL, (wr) }
 #define NPUM_WINDOW(nm, space, base, size, powered, regs) \
 	{ (nm), (space), (base), (size), (powered), (regs), sizeof(regs) / sizeof((regs)[0]) }
 

@@ -995,7 +995,7 @@ static void test_bring_up_matches_reference(void)
 	compare_writes("MMU enable", drv + 128, md, ref + 128, mr);
 	/* after the enable sequence: only commands (the reserved context's CD) */
 	for (unsigned i = mr; i < md && i < 128; i++)
-		NT_CHECK(!strcmp(drv[128 + i].name, "MMU.CMDQ_PROD"),
+		NT_CHECK(!strcmp(drv[128 + i].name, "MMU.MMU_CMDQ_PROD"),
 			 "MMU init write %u after the enable sequence: %s <- 0x%" PRIx64, i,
 			 drv[128 + i].name, drv[128 + i].v);
 	fb_close();

@@ -25,9 +25,9 @@ cat > "$tmp/model/blocks/scratch.c" <<'C'
 /* A throw-away block: one scratch register and one read-only ID. */
 #include "npum_internal.h"
 
-#define SCRATCH_BASE  0x00500000u   /* BAR0: nothing lives there */
-#define SCRATCH_VALUE (SCRATCH_BASE + 0x0)
-#define SCRATCH_ID    (SCRATCH_BASE + 0x4)
+#define NPU_SCRATCH_BASE  0x00500000u   /* BAR0: nothing lives there */
+#define NPU_SCRATCH_VALUE (NPU_SCRATCH_BASE + 0x0)
+#define NPU_SCRATCH_ID    (NPU_SCRATCH_BASE + 0x4)
 
 struct scratch { uint32_t value; };
 
@@ -57,12 +57,12 @@ static void scratch_ip_reset(struct npum *n)
 }
 
 static const struct npum_reg scratch_regs[] = {
-	REG_RW(SCRATCH_VALUE, "SCRATCH_VALUE", rd_value, wr_value),
-	REG_RO(SCRATCH_ID, "SCRATCH_ID", rd_id),
+	REG_RW(SCRATCH_VALUE, rd_value, wr_value),
+	REG_RO(SCRATCH_ID, rd_id),
 };
 
 static const struct npum_window scratch_windows[] = {
-	NPUM_WINDOW("SCRATCH", NPU_BAR_REGV, SCRATCH_BASE, 0x1000, false, scratch_regs),
+	NPUM_WINDOW("SCRATCH", NPU_BAR_REGV, NPU_SCRATCH_BASE, 0x1000, false, scratch_regs),
 };
 
 const struct npum_block npum_block_scratch = {

@@ -340,12 +340,12 @@ static void test_boot_timeout_dump(void)
 	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), "firmware did not send the ready message within "
 			       "1000 ms (entry 0x84802000)");
 	diag_has("boot failure diagnosis");
-	diag_has("buttress: INTERRUPT_STAT=0x00000000");
-	diag_has("buttress: VPU_STATUS=0x00000001 [READY=1 IDLE=0]");
-	diag_has("ICB_STATUS_0=0x00000020");                       /* MMU_IRQ_0 pending */
-	diag_has("LOADING_ADDRESS_LO=0x00424011 [DONE=1");
-	diag_has("MSSCPU_CPR_LEON_RT_VEC=0x00000001");
-	diag_has("CR0=0x0000001d");
+	diag_has("buttress: BTRS_INTERRUPT_STAT=0x00000000");
+	diag_has("buttress: BTRS_VPU_STATUS=0x00000001 [READY=1 IDLE=0]");
+	diag_has("HOST_SS_ICB_STATUS_0=0x00000020");                       /* MMU_IRQ_0 pending */
+	diag_has("HOST_SS_LOADING_ADDRESS_LO=0x00424011 [DONE=1");
+	diag_has("CPU_SS_MSSCPU_CPR_LEON_RT_VEC=0x00000001");
+	diag_has("MMU_CR0=0x0000001d");
 	diag_has("MMU event F_TRANSLATION (0x10): SSID 0 SID 0 input address 0x84900000");
 	diag_has("control core: halted by the firmware, PC 0x84802040");
 	diag_has("last trap: exception 2 (illegal instruction)");

@@ -576,7 +576,7 @@ static void test_buttress_ufi_error_recovers(void)
 	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), 0);
 	npu_get_info(dev, &info);
 	CU_ASSERT_EQUAL(info.recoveries, 1);
-	CU_ASSERT_TRUE(fake_log_has("buttress UFI error (an NPU DMA access failed): UFI_ERR_LOG=0x00200000"));
+	CU_ASSERT_TRUE(fake_log_has("buttress UFI error (an NPU DMA access failed): BTRS_UFI_ERR_LOG=0x00200000"));
 	CU_ASSERT_TRUE(fake_log_has("OPCODE=2"));
 	CU_ASSERT_TRUE(fake_log_has("NPU needs a recovery: buttress error interrupt"));
 	CU_ASSERT_TRUE(fake_count(f, FAKE_WR32, NPU_BAR_REGB, NPU_BTRS_UFI_ERR_CLEAR) >= 1);

@@ -84,7 +84,7 @@ static void test_d0i3_enter(void)
 	booted();
 	fake_force_read(f, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS, NPU_BTRS_VPU_STATUS_READY);
 	CU_ASSERT_EQUAL(npu_jsm_pwr_d0i3_enter(dev), -ETIMEDOUT);
-	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), "NPU not idle within 5 ms: VPU_STATUS=0x00000001 "
+	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), "NPU not idle within 5 ms: BTRS_VPU_STATUS=0x00000001 "
 			       "[READY=1 IDLE=0]");
 	fake_unforce(f, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS);
 	done();

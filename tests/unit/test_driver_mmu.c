@@ -160,7 +160,7 @@ static void test_cr0_ack_timeout(void)
 	fake_force_read(f, B0, NPU_MMU_CR0ACK, 0);
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
 	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), "MMU: CR0 = 0x8 not acknowledged within 10 ms: "
-			       "CR0ACK=0x00000000 [SMMUEN=0 PRIQEN=0 EVTQEN=0 CMDQEN=0 ATSCHK=0]");
+			       "MMU_CR0ACK=0x00000000 [SMMUEN=0 PRIQEN=0 EVTQEN=0 CMDQEN=0 ATSCHK=0]");
 	CU_ASSERT_FALSE(dev->mmu.on);
 	done();
 }
@@ -171,7 +171,7 @@ static void test_irq_ctrl_ack_timeout(void)
 	fake_force_read(f, B0, NPU_MMU_IRQ_CTRLACK, 0);
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "IRQ_CTRL = 0x5 not acknowledged within 10 ms: "
-			      "IRQ_CTRLACK=0x00000000") != NULL);
+			      "MMU_IRQ_CTRLACK=0x00000000") != NULL);
 	done();
 }
 
@@ -181,7 +181,7 @@ static void test_cmdq_stall(void)
 	f->mmu_cmdq_stall = true;
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "MMU: command queue not consumed within 100 ms: "
-			      "CMDQ_PROD=0x3 CMDQ_CONS=0x00000000 [PTR=0 ERR=0], error 0 (CERROR_NONE)") != NULL);
+			      "MMU_CMDQ_PROD=0x3 MMU_CMDQ_CONS=0x00000000 [PTR=0 ERR=0], error 0 (CERROR_NONE)") != NULL);
 	CU_ASSERT_TRUE(strstr(npu_last_diagnosis(dev), "buttress") != NULL);  /* hw diagnosis */
 	done();
 }
@@ -193,7 +193,7 @@ static void test_cmdq_error_decoded(void)
 	fake_set_reg(f, B0, NPU_MMU_GERROR, NPU_MMU_GERROR_CMDQ_ERR);
 	CU_ASSERT_EQUAL(npu_step_mmu_init(dev), -ETIMEDOUT);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "ERR=1], error 1 (CERROR_ILL)") != NULL);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "GERROR=0x00000001 [CMDQ_ERR=1") != NULL);
+	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "MMU_GERROR=0x00000001 [CMDQ_ERR=1") != NULL);
 	done();
 
 	powered();
@@ -339,7 +339,7 @@ static void test_global_error_irq(void)
 	fake_set_reg(f, B0, NPU_MMU_GERROR, NPU_MMU_GERROR_EVTQ_ABT | NPU_MMU_GERROR_CMDQ_ERR);
 	fake_icb_irq(f, NPU_ICB_0_MMU_IRQ_2_GERROR);
 	CU_ASSERT_EQUAL(npu_heartbeat(dev, &hb), 0);
-	CU_ASSERT_TRUE(fake_log_has("MMU global error: GERROR=0x00000005 [CMDQ_ERR=1 EVTQ_ABT=1"));
+	CU_ASSERT_TRUE(fake_log_has("MMU global error: MMU_GERROR=0x00000005 [CMDQ_ERR=1 EVTQ_ABT=1"));
 	CU_ASSERT_EQUAL(fake_reg(f, B0, NPU_MMU_GERRORN), 0x5);   /* acknowledged */
 	CU_ASSERT_EQUAL(dev->mmu.gerrors, 1);
 	done();

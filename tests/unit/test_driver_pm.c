@@ -155,8 +155,8 @@ static void expect_power_up_failure(int err, const char *const *parts)
 static void test_workpoint_not_accepted(void)
 {
 	static const char *const msg[] = { "workpoint request not accepted within 1500 ms",
-		"WP_REQ_CMD=0x00000001 [SEND=1]", "PLL_STATUS=0x00000000 [LOCK=0]",
-		"VPU_STATUS=0x00000002 [READY=0 IDLE=1]", NULL };
+		"BTRS_WP_REQ_CMD=0x00000001 [SEND=1]", "BTRS_PLL_STATUS=0x00000000 [LOCK=0]",
+		"BTRS_VPU_STATUS=0x00000002 [READY=0 IDLE=1]", NULL };
 
 	open_dev();
 	f->wp_delay_us = 2000000;  /* the punit takes 2 s per request */
@@ -168,7 +168,7 @@ static void test_workpoint_not_accepted(void)
 static void test_workpoint_stuck_before_request(void)
 {
 	static const char *const msg[] = { "previous workpoint request still pending",
-		"WP_REQ_CMD=0x00000001 [SEND=1]", NULL };
+		"BTRS_WP_REQ_CMD=0x00000001 [SEND=1]", NULL };
 
 	open_dev();
 	fake_force_read(f, B4, NPU_BTRS_WP_REQ_CMD, NPU_BTRS_WP_REQ_CMD_SEND);
@@ -179,7 +179,7 @@ static void test_workpoint_stuck_before_request(void)
 static void test_pll_no_lock(void)
 {
 	static const char *const msg[] = { "PLL did not lock (PLL_STATUS.LOCK) within 1500 ms",
-		"PLL_STATUS=0x00000000 [LOCK=0]", NULL };
+		"BTRS_PLL_STATUS=0x00000000 [LOCK=0]", NULL };
 
 	open_dev();
 	fake_force_read(f, B4, NPU_BTRS_PLL_STATUS, 0);
@@ -190,7 +190,7 @@ static void test_pll_no_lock(void)
 static void test_not_ready(void)
 {
 	static const char *const msg[] = { "NPU not ready (VPU_STATUS.READY) within 1500 ms",
-		"VPU_STATUS=0x00000000 [READY=0 IDLE=0]", "PLL_STATUS=0x00000002 [LOCK=1]", NULL };
+		"BTRS_VPU_STATUS=0x00000000 [READY=0 IDLE=0]", "BTRS_PLL_STATUS=0x00000002 [LOCK=1]", NULL };
 
 	open_dev();
 	fake_force_read(f, B4, NPU_BTRS_VPU_STATUS, 0);
@@ -204,7 +204,7 @@ static void test_d0i3_stuck_only_warns(void)
 	f->d0i3_delay_us = 200000;   /* 200 ms > the 150 ms poll */
 	CU_ASSERT_EQUAL(npu_step_power_up(dev), 0);
 	CU_ASSERT_TRUE(fake_log_has("D0i3 exit failed (continuing): D0i3 exit not completed within "
-				    "150 ms: VPU_D0I3_CONTROL=0x00000001 [INPROGRESS=1 I3=0]"));
+				    "150 ms: BTRS_VPU_D0I3_CONTROL=0x00000001 [INPROGRESS=1 I3=0]"));
 	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), "");
 	done();
 }
@@ -212,7 +212,7 @@ static void test_d0i3_stuck_only_warns(void)
 static void test_ip_bar_timeout(void)
 {
 	static const char *const msg[] = { "NPU IP BAR not reachable within 100 us",
-		"CPR_RST_CLR=0x00000001 [AON=1", NULL };
+		"HOST_SS_CPR_RST_CLR=0x00000001 [AON=1", NULL };
 
 	open_dev();
 	fake_force_read(f, B0, NPU_HOST_SS_CPR_RST_CLR, NPU_HOST_SS_CPR_AON);
@@ -228,10 +228,10 @@ static void test_noc_read_backs(void)
 		const char *msg;
 	} cases[] = {
 		{ B0, NPU_HOST_SS_NOC_QREQN, 1, "host SS configure: NOC_QREQN.TOP_SOCMMIO not idle: "
-		  "expected 0x0 in mask 0x1, read NOC_QREQN=0x00000001 [TOP_SOCMMIO=1]" },
+		  "expected 0x0 in mask 0x1, read HOST_SS_NOC_QREQN=0x00000001 [TOP_SOCMMIO=1]" },
 		{ B0, NPU_HOST_SS_NOC_QDENY, 1, "host SS configure: NOC_QDENY.TOP_SOCMMIO set" },
 		{ B0, NPU_HOST_SS_NOC_QACCEPTN, 0, "AXI enable: NOC_QACCEPTN.TOP_SOCMMIO not accepted: "
-		  "expected 0x1 in mask 0x1, read NOC_QACCEPTN=0x00000000" },
+		  "expected 0x1 in mask 0x1, read HOST_SS_NOC_QACCEPTN=0x00000000" },
 		{ B0, NPU_TOP_NOC_QREQN, 3, "power domain: TOP_NOC_QREQN not idle" },
 		{ B0, NPU_TOP_NOC_QACCEPTN, 1, "TOP NOC enable: TOP_NOC_QACCEPTN not accepted: expected "
 		  "0x3 in mask 0x3, read TOP_NOC_QACCEPTN=0x00000001 [CPU_CTRL=1 HOSTIF_L2CACHE=0]" },
@@ -251,7 +251,7 @@ static void test_noc_read_backs(void)
 static void test_power_island_timeout(void)
 {
 	static const char *const msg[] = { "MSS_CPU power island not up within 5 ms",
-		"PWR_ISLAND_STATUS0=0x00000000 [MSS_CPU=0]", "PWR_ISLAND_EN0=0x00000008 [MSS_CPU=1]",
+		"HOST_SS_AON_PWR_ISLAND_STATUS0=0x00000000 [MSS_CPU=0]", "HOST_SS_AON_PWR_ISLAND_EN0=0x00000008 [MSS_CPU=1]",
 		NULL };
 
 	open_dev();
@@ -295,7 +295,7 @@ static void test_ip_reset_timeout(void)
 	fake_force_read(f, B4, NPU_BTRS_VPU_IP_RESET, NPU_BTRS_VPU_IP_RESET_TRIGGER);
 	CU_ASSERT_EQUAL(npu_step_power_down(dev), -ETIMEDOUT);
 	CU_ASSERT_TRUE(strstr(npu_last_error(dev), "IP reset: previous reset still in progress after "
-			      "150 ms: VPU_IP_RESET=0x00000001 [TRIGGER=1]") != NULL);
+			      "150 ms: BTRS_VPU_IP_RESET=0x00000001 [TRIGGER=1]") != NULL);
 	/* power-down carried on: workpoint 0 and D0i3 were still requested */
 	CU_ASSERT_EQUAL(f->current_ratio, 0);
 	CU_ASSERT_TRUE((fake_reg(f, B4, NPU_BTRS_VPU_D0I3_CONTROL) & NPU_BTRS_VPU_D0I3_CONTROL_I3) != 0);

@@ -53,22 +53,22 @@ static void test_describe(void)
 	char b[256];
 
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGB, NPU_BTRS_VPU_STATUS, 3, b, sizeof(b)),
-			       "VPU_STATUS=0x00000003 [READY=1 IDLE=1]");
+			       "BTRS_VPU_STATUS=0x00000003 [READY=1 IDLE=1]");
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGB, NPU_BTRS_WP_REQ_PAYLOAD0, 0x00230009,
 						 b, sizeof(b)),
-			       "WP_REQ_PAYLOAD0=0x00230009 [MIN_RATIO=9 MAX_RATIO=35]");
+			       "BTRS_WP_REQ_PAYLOAD0=0x00230009 [MIN_RATIO=9 MAX_RATIO=35]");
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGV, NPU_MMU_STRTAB_BASE,
 						 0x4000000100007000ull, b, sizeof(b)),
-			       "STRTAB_BASE=0x4000000100007000");
+			       "MMU_STRTAB_BASE=0x4000000100007000");
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGV, NPU_MMU_STRTAB_BASE_HI, 0x40000001,
-						 b, sizeof(b)), "STRTAB_BASE.HI=0x40000001");
+						 b, sizeof(b)), "MMU_STRTAB_BASE.HI=0x40000001");
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGV, NPU_CPU_SS_DOORBELL(5), 1, b, sizeof(b)),
-			       "DOORBELL[5]=0x00000001 [SET=1]");
+			       "CPU_SS_DOORBELL[5]=0x00000001 [SET=1]");
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGV, 0x1234, 7, b, sizeof(b)),
 			       "BAR0+0x1234=0x00000007");
 	CU_ASSERT_STRING_EQUAL(npu_regs_describe(NPU_BAR_REGV, NPU_HOST_SS_LOADING_ADDRESS_LO,
 						 0x00424011, b, sizeof(b)),
-			       "LOADING_ADDRESS_LO=0x00424011 [DONE=1 IOSF_RS_ID=0 IMAGE_LOCATION=542722]");
+			       "HOST_SS_LOADING_ADDRESS_LO=0x00424011 [DONE=1 IOSF_RS_ID=0 IMAGE_LOCATION=542722]");
 	/* truncation is safe */
 	npu_regs_describe(NPU_BAR_REGV, NPU_HOST_SS_ICB_STATUS_0, 0xFFFFFFFF, b, 20);
 	CU_ASSERT_EQUAL(strlen(b), 19);
@@ -87,14 +87,14 @@ static void test_trace_and_snapshot(void)
 	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
 	CU_ASSERT_EQUAL(npu_step_pci_enable(dev), 0);
 	CU_ASSERT_EQUAL(npu_reg_read32(dev, NPU_BAR_REGB, NPU_BTRS_VPU_D0I3_CONTROL), 4);
-	CU_ASSERT_TRUE(fake_log_has("rd32 BAR4+0x00000060 VPU_D0I3_CONTROL=0x00000004 "
+	CU_ASSERT_TRUE(fake_log_has("rd32 BAR4+0x00000060 BTRS_VPU_D0I3_CONTROL=0x00000004 "
 				    "[INPROGRESS=0 I3=1]"));
 	npu_reg_write32(dev, NPU_BAR_REGB, NPU_BTRS_VPU_TELEMETRY_SIZE, 0x10);
-	CU_ASSERT_TRUE(fake_log_has("wr32 BAR4+0x00000084 VPU_TELEMETRY_SIZE=0x00000010"));
+	CU_ASSERT_TRUE(fake_log_has("wr32 BAR4+0x00000084 BTRS_VPU_TELEMETRY_SIZE=0x00000010"));
 	/* BAR0 is not read while the IP is powered down */
 	reads = f->mmio_reads;
 	npu_regs_snapshot(dev, NPU_BAR_REGV, NPU_HOST_SS_ICB_STATUS_0, b, sizeof(b));
-	CU_ASSERT_STRING_EQUAL(b, "ICB_STATUS_0=(unreachable: NPU IP powered down)");
+	CU_ASSERT_STRING_EQUAL(b, "HOST_SS_ICB_STATUS_0=(unreachable: NPU IP powered down)");
 	CU_ASSERT_EQUAL(f->mmio_reads, reads + 2);   /* VPU_STATUS and D0I3_CONTROL only */
 	npu_close(dev);
 	dev = NULL;

@@ -227,27 +227,27 @@ static void wr_doorbell(struct npum *n, const struct npum_reg *r, unsigned idx, 
 }
 
 static const struct npum_reg cpuss_regs[] = {
-	REG_RW(NPU_CPU_SS_MSSCPU_CPR_CLK_SET, "MSSCPU_CPR_CLK_SET", rd_msscpu, wr_msscpu),
-	REG_RW(NPU_CPU_SS_MSSCPU_CPR_RST_CLR, "MSSCPU_CPR_RST_CLR", rd_msscpu, wr_msscpu),
-	REG_RW(NPU_CPU_SS_MSSCPU_CPR_LEON_RT_VEC, "MSSCPU_CPR_LEON_RT_VEC", rd_leon_rt_vec,
+	REG_RW(CPU_SS_MSSCPU_CPR_CLK_SET, rd_msscpu, wr_msscpu),
+	REG_RW(CPU_SS_MSSCPU_CPR_RST_CLR, rd_msscpu, wr_msscpu),
+	REG_RW(CPU_SS_MSSCPU_CPR_LEON_RT_VEC, rd_leon_rt_vec,
 	       wr_leon_rt_vec),
-	REG_RW(NPU_CPU_SS_TIM_WATCHDOG, "TIM_WATCHDOG", rd_watchdog, wr_watchdog),
-	REG_RW(NPU_CPU_SS_TIM_WDOG_EN, "TIM_WDOG_EN", rd_wdog_en, wr_wdog_en),
-	REG_RW(NPU_CPU_SS_TIM_SAFE, "TIM_SAFE", rd_tim_safe, wr_tim_safe),
-	REG_WO(NPU_CPU_SS_TIM_IPC_FIFO, "TIM_IPC_FIFO", wr_ipc_fifo),
-	REG_RW(NPU_CPU_SS_TIM_GEN_CONFIG, "TIM_GEN_CONFIG", rd_gen_config, wr_gen_config),
-	{ NPU_CPU_SS_TIM_PERF_FREE_CNT, 8, NPUM_REG_RO, 1, 0, "TIM_PERF_FREE_CNT", rd_perf_cnt, NULL },
+	REG_RW(CPU_SS_TIM_WATCHDOG, rd_watchdog, wr_watchdog),
+	REG_RW(CPU_SS_TIM_WDOG_EN, rd_wdog_en, wr_wdog_en),
+	REG_RW(CPU_SS_TIM_SAFE, rd_tim_safe, wr_tim_safe),
+	REG_WO(CPU_SS_TIM_IPC_FIFO, wr_ipc_fifo),
+	REG_RW(CPU_SS_TIM_GEN_CONFIG, rd_gen_config, wr_gen_config),
+	{ NPU_CPU_SS_TIM_PERF_FREE_CNT, 8, NPUM_REG_RO, 1, 0, "CPU_SS_TIM_PERF_FREE_CNT", rd_perf_cnt, NULL },
 };
 
 static const struct npum_reg dsu_regs[] = {
-	REG_RO(NPU_CPU_SS_DSU_LEON_RT_DSU_CTRL, "DSU_CTRL", rd_dsu),
-	REG_RO(NPU_CPU_SS_DSU_LEON_RT_PC_REG, "DSU_PC", rd_dsu),
-	REG_RO(NPU_CPU_SS_DSU_LEON_RT_NPC_REG, "DSU_NPC", rd_dsu),
-	REG_RO(NPU_CPU_SS_DSU_LEON_RT_DSU_TRAP_REG, "DSU_TRAP", rd_dsu),
+	REG_RO(CPU_SS_DSU_LEON_RT_DSU_CTRL, rd_dsu),
+	REG_RO(CPU_SS_DSU_LEON_RT_PC_REG, rd_dsu),
+	REG_RO(CPU_SS_DSU_LEON_RT_NPC_REG, rd_dsu),
+	REG_RO(CPU_SS_DSU_LEON_RT_DSU_TRAP_REG, rd_dsu),
 };
 
 static const struct npum_reg doorbell_regs[] = {
-	{ NPU_CPU_SS_DOORBELL_0, 4, 0, NPU_DOORBELL_COUNT, NPU_CPU_SS_DOORBELL_STRIDE, "DOORBELL",
+	{ NPU_CPU_SS_DOORBELL_0, 4, 0, NPU_DOORBELL_COUNT, NPU_CPU_SS_DOORBELL_STRIDE, "CPU_SS_DOORBELL",
 	  rd_doorbell, wr_doorbell },
 };
 

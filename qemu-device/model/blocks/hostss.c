@@ -186,39 +186,39 @@ static void wr_tbu_ssidv(struct npum *n, const struct npum_reg *r, unsigned idx,
 }
 
 static const struct npum_reg hostss_regs[] = {
-	REG_RW(NPU_HOST_SS_CPR_CLK_SET, "CPR_CLK_SET", rd_latch, wr_latch),
-	REG_RW(NPU_HOST_SS_CPR_RST_SET, "CPR_RST_SET", rd_latch, wr_latch),
-	REG_RW(NPU_HOST_SS_CPR_RST_CLR, "CPR_RST_CLR", rd_rst_clr, wr_rst_clr),
-	REG_RO(NPU_HOST_SS_HW_VERSION, "HW_VERSION", rd_hw_version),
-	REG_RW(NPU_HOST_SS_GEN_CTRL, "GEN_CTRL", rd_latch, wr_latch),
-	REG_RW(NPU_HOST_SS_NOC_QREQN, "NOC_QREQN", rd_noc_qreqn, wr_noc_qreqn),
-	REG_RO(NPU_HOST_SS_NOC_QACCEPTN, "NOC_QACCEPTN", rd_noc_qacceptn),
-	REG_RO(NPU_HOST_SS_NOC_QDENY, "NOC_QDENY", rd_noc_qdeny),
-	REG_RW(NPU_TOP_NOC_QREQN, "TOP_NOC_QREQN", rd_noc_qreqn, wr_noc_qreqn),
-	REG_RO(NPU_TOP_NOC_QACCEPTN, "TOP_NOC_QACCEPTN", rd_noc_qacceptn),
-	REG_RO(NPU_TOP_NOC_QDENY, "TOP_NOC_QDENY", rd_noc_qdeny),
-	REG_RW(NPU_HOST_SS_FW_SOC_IRQ_EN, "FW_SOC_IRQ_EN", rd_latch, wr_latch),
+	REG_RW(HOST_SS_CPR_CLK_SET, rd_latch, wr_latch),
+	REG_RW(HOST_SS_CPR_RST_SET, rd_latch, wr_latch),
+	REG_RW(HOST_SS_CPR_RST_CLR, rd_rst_clr, wr_rst_clr),
+	REG_RO(HOST_SS_HW_VERSION, rd_hw_version),
+	REG_RW(HOST_SS_GEN_CTRL, rd_latch, wr_latch),
+	REG_RW(HOST_SS_NOC_QREQN, rd_noc_qreqn, wr_noc_qreqn),
+	REG_RO(HOST_SS_NOC_QACCEPTN, rd_noc_qacceptn),
+	REG_RO(HOST_SS_NOC_QDENY, rd_noc_qdeny),
+	REG_RW(TOP_NOC_QREQN, rd_noc_qreqn, wr_noc_qreqn),
+	REG_RO(TOP_NOC_QACCEPTN, rd_noc_qacceptn),
+	REG_RO(TOP_NOC_QDENY, rd_noc_qdeny),
+	REG_RW(HOST_SS_FW_SOC_IRQ_EN, rd_latch, wr_latch),
 };
 
 static const struct npum_reg aon_regs[] = {
-	REG_RW(NPU_HOST_SS_AON_PWR_ISO_EN0, "AON_PWR_ISO_EN0", rd_latch, wr_latch),
-	REG_RW(NPU_HOST_SS_AON_PWR_ISLAND_EN0, "AON_PWR_ISLAND_EN0", rd_island_en, wr_island_en),
-	REG_RW(NPU_HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0, "AON_PWR_ISLAND_TRICKLE_EN0", rd_latch,
+	REG_RW(HOST_SS_AON_PWR_ISO_EN0, rd_latch, wr_latch),
+	REG_RW(HOST_SS_AON_PWR_ISLAND_EN0, rd_island_en, wr_island_en),
+	REG_RW(HOST_SS_AON_PWR_ISLAND_TRICKLE_EN0, rd_latch,
 	       wr_latch),
-	REG_RO(NPU_HOST_SS_AON_PWR_ISLAND_STATUS0, "AON_PWR_ISLAND_STATUS0", rd_island_status),
-	REG_RW(NPU_HOST_SS_AON_VPU_IDLE_GEN, "AON_VPU_IDLE_GEN", rd_latch, wr_latch),
-	REG_RW(NPU_HOST_SS_AON_DPU_ACTIVE, "AON_DPU_ACTIVE", rd_latch, wr_latch),
+	REG_RO(HOST_SS_AON_PWR_ISLAND_STATUS0, rd_island_status),
+	REG_RW(HOST_SS_AON_VPU_IDLE_GEN, rd_latch, wr_latch),
+	REG_RW(HOST_SS_AON_DPU_ACTIVE, rd_latch, wr_latch),
 };
 
 static const struct npum_reg hostss_hi_regs[] = {
-	REG_RW(NPU_HOST_SS_LOADING_ADDRESS_LO, "LOADING_ADDRESS_LO", rd_loading_address,
+	REG_RW(HOST_SS_LOADING_ADDRESS_LO, rd_loading_address,
 	       wr_loading_address),
-	REG_RO(NPU_HOST_SS_WORKPOINT_CONFIG_MIRROR, "WORKPOINT_CONFIG_MIRROR", rd_wp_mirror),
+	REG_RO(HOST_SS_WORKPOINT_CONFIG_MIRROR, rd_wp_mirror),
 };
 
 static const struct npum_reg hostif_regs[] = {
-	REG_RW(NPU_HOST_IF_TCU_PTW_OVERRIDES, "TCU_PTW_OVERRIDES", rd_latch, wr_latch),
-	REG_RW(NPU_HOST_IF_TBU_MMUSSIDV, "TBU_MMUSSIDV", rd_tbu_ssidv, wr_tbu_ssidv),
+	REG_RW(HOST_IF_TCU_PTW_OVERRIDES, rd_latch, wr_latch),
+	REG_RW(HOST_IF_TBU_MMUSSIDV, rd_tbu_ssidv, wr_tbu_ssidv),
 };
 
 static const struct npum_window hostss_windows[] = {

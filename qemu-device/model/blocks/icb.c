@@ -86,12 +86,12 @@ static void wr_enable(struct npum *n, const struct npum_reg *r, unsigned idx, ui
 }
 
 static const struct npum_reg icb_regs[] = {
-	REG_RO(NPU_HOST_SS_ICB_STATUS_0, "ICB_STATUS_0", rd_status),
-	REG_RO(NPU_HOST_SS_ICB_STATUS_1, "ICB_STATUS_1", rd_status),
-	REG_WO(NPU_HOST_SS_ICB_CLEAR_0, "ICB_CLEAR_0", wr_clear),
-	REG_WO(NPU_HOST_SS_ICB_CLEAR_1, "ICB_CLEAR_1", wr_clear),
-	REG_RW(NPU_HOST_SS_ICB_ENABLE_0, "ICB_ENABLE_0", rd_enable, wr_enable),
-	REG_RW(NPU_HOST_SS_ICB_ENABLE_1, "ICB_ENABLE_1", rd_enable, wr_enable),
+	REG_RO(HOST_SS_ICB_STATUS_0, rd_status),
+	REG_RO(HOST_SS_ICB_STATUS_1, rd_status),
+	REG_WO(HOST_SS_ICB_CLEAR_0, wr_clear),
+	REG_WO(HOST_SS_ICB_CLEAR_1, wr_clear),
+	REG_RW(HOST_SS_ICB_ENABLE_0, rd_enable, wr_enable),
+	REG_RW(HOST_SS_ICB_ENABLE_1, rd_enable, wr_enable),
 };
 
 static const struct npum_window icb_windows[] = {

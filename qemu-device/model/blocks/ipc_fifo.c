@@ -71,8 +71,8 @@ static uint64_t rd_fifo_stat(struct npum *n, const struct npum_reg *r, unsigned 
 }
 
 static const struct npum_reg ipc_regs[] = {
-	REG_RO(NPU_HOST_SS_TIM_IPC_FIFO_ATM, "TIM_IPC_FIFO_ATM", rd_fifo_atm),
-	REG_RO(NPU_HOST_SS_TIM_IPC_FIFO_STAT, "TIM_IPC_FIFO_STAT", rd_fifo_stat),
+	REG_RO(HOST_SS_TIM_IPC_FIFO_ATM, rd_fifo_atm),
+	REG_RO(HOST_SS_TIM_IPC_FIFO_STAT, rd_fifo_stat),
 };
 
 static const struct npum_window fifo_windows[] = {
