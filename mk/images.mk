@@ -72,7 +72,8 @@ $(LINUX_UAPI)/.stamp: $(LINUX_KENV)
 	$(Q)rm -rf $(LINUX_UAPI) && mkdir -p $(LINUX_UAPI)
 	$(Q). $(abspath $(LINUX_KENV)) && ln -s "$$KDIR/include/drm" $(LINUX_UAPI)/drm
 	$(Q)touch $@
-$(GUEST_OBJDIR)/tests/system/ivpu-check.o: $(LINUX_UAPI)/.stamp
+$(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/tests/system/ivpu-jobs.o: \
+	$(LINUX_UAPI)/.stamp
 GUEST_CFLAGS_tests_system_ := -isystem $(LINUX_UAPI)
 
 GUEST_CC     := $(MUSL_GCC)
@@ -90,9 +91,9 @@ $(GUEST_INIT): $(GUEST_OBJDIR)/images/linux/init.o
 	@echo "  GUESTLD $(notdir $@)"
 	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^
 
-$(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o
+$(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/tests/system/ivpu-jobs.o
 	@echo "  GUESTLD $(notdir $@)"
-	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^
+	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^ -lpthread
 
 # npuctl for the guest: the portable driver core (mk/driver.mk's
 # DRIVER_LIB_SRCS), the backend table with only the linux (VFIO) backend,

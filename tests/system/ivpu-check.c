@@ -19,6 +19,10 @@
  *             (cached/WC, mappable, SHAVE and DMA ranges): VPU addresses in
  *             the right range (ivpu_hw.c memory_ranges_init for 37xx), sizes,
  *             flags; mmap() + write/read of mappable BOs; invalid requests
+ *   job.*     the job path: SUBMIT, BO_WAIT and every command kind the
+ *             firmware runs, fences across contexts, a full queue, many
+ *             threads, a bad command, an MMU fault, a job that never ends
+ *             (ivpu-jobs.c has the list)
  *   rpm       >= 3 runtime-suspend/resume cycles: idle -> runtime_status
  *             "suspended" (autosuspend delay 10 ms on 37xx), a heartbeat
  *             resumes it; counted with power/runtime_{active,suspended}_time
@@ -59,8 +63,8 @@
 
 #include <drm/ivpu_accel.h>
 
-#define ACCEL_DEV  "/dev/accel/accel0"
-#define ACCEL_SYS  "/sys/class/accel/accel0/device"
+#include "ivpu-check.h"
+
 
 /* 37xx VPU address ranges (Linux 6.12 ivpu_hw.c memory_ranges_init) */
 #define RANGE_USER_START   0xc0000000ull
@@ -72,11 +76,10 @@
 
 static int n_pass, n_fail;
 static char failed[64][96];
-static bool verbose;
-static int fd = -1;
+bool verbose;
+int fd = -1;
 
-__attribute__((format(printf, 3, 4)))
-static bool check(bool ok, const char *name, const char *fmt, ...)
+bool check(bool ok, const char *name, const char *fmt, ...)
 {
 	char detail[512] = "";
 	va_list ap;
@@ -98,7 +101,7 @@ static bool check(bool ok, const char *name, const char *fmt, ...)
 	return ok;
 }
 
-static double now_s(void)
+double now_s(void)
 {
 	struct timespec ts;
 
@@ -106,7 +109,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void msleep(unsigned ms)
+void msleep(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -114,7 +117,7 @@ static void msleep(unsigned ms)
 		;
 }
 
-static int read_sys(const char *rel, char *buf, size_t len)
+int read_sys(const char *rel, char *buf, size_t len)
 {
 	char path[256];
 	int f;
@@ -147,31 +150,35 @@ static void runtime_status(char *buf, size_t len)
 }
 
 /* ---- kernel log (/dev/kmsg) -------------------------------------------------- */
-#define JSM_TYPES 16
-struct jsm_rtt {                    /* [JSM] TX -> [JSM] RX in the kernel log */
-	char type[48];
-	int n;
-	double max_ms, sum_ms;
-};
-
-struct kmsg_stats {
-	struct jsm_rtt jsm[JSM_TYPES];
-	int n_jsm;
-	int issues;                 /* intel_vpu lines at level <= 4, not expected */
-	int expected;               /* error lines a deliberate action provokes */
-	int rpm_suspend, rpm_resume;
-	int total;                  /* intel_vpu lines */
-	unsigned long long last_seq;
-};
-
 /* Error lines that a check provokes on purpose (e.g. "Recovery triggered by
  * debugfs"): allowed when their sequence number is inside [lo, hi]. */
 struct kmsg_allow {
 	unsigned long long lo, hi;
 	const char *text;
 };
-static struct kmsg_allow allowed[8];
+static struct kmsg_allow allowed[32];
 static int n_allowed;
+
+int kmsg_allow_open(const char *text)
+{
+	struct kmsg_stats k;
+
+	kmsg_scan(&k, false);
+	if (n_allowed == (int)(sizeof(allowed) / sizeof(allowed[0])))
+		return n_allowed;
+	allowed[n_allowed] = (struct kmsg_allow){ k.last_seq + 1, ~0ull, text };
+	return n_allowed++;
+}
+
+void kmsg_allow_close(int from)
+{
+	struct kmsg_stats k;
+
+	kmsg_scan(&k, false);
+	for (int i = from; i < n_allowed; i++)
+		if (allowed[i].hi == ~0ull)
+			allowed[i].hi = k.last_seq;
+}
 
 static bool is_ivpu_line(const char *msg)
 {
@@ -180,7 +187,7 @@ static bool is_ivpu_line(const char *msg)
 }
 
 /* Reads the whole log; prints the issue lines when print_issues. */
-static void kmsg_scan(struct kmsg_stats *st, bool print_issues)
+void kmsg_scan(struct kmsg_stats *st, bool print_issues)
 {
 	int k = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	char rec[8192], pending[48] = "";
@@ -267,7 +274,7 @@ static void kmsg_scan(struct kmsg_stats *st, bool print_issues)
 }
 
 /* ---- ioctls -------------------------------------------------------------------- */
-static int get_param(uint32_t param, uint32_t index, uint64_t *value)
+int get_param(uint32_t param, uint32_t index, uint64_t *value)
 {
 	struct drm_ivpu_param p = { .param = param, .index = index };
 
@@ -277,7 +284,7 @@ static int get_param(uint32_t param, uint32_t index, uint64_t *value)
 	return 0;
 }
 
-static int heartbeat(uint64_t *hb)
+int heartbeat(uint64_t *hb)
 {
 	return get_param(DRM_IVPU_PARAM_ENGINE_HEARTBEAT, DRM_IVPU_ENGINE_COMPUTE, hb);
 }
@@ -564,7 +571,7 @@ static void check_rpm(int cycles)
 /* ---- debugfs: engine reset, forced recovery, the firmware log ------------------- */
 static char dbgdir[256];
 
-static bool find_debugfs(void)
+bool find_debugfs(void)
 {
 	DIR *d;
 	struct dirent *de;
@@ -593,7 +600,7 @@ static bool find_debugfs(void)
 	return dbgdir[0] != 0;
 }
 
-static int debugfs_write(const char *file, const char *val)
+int debugfs_write(const char *file, const char *val)
 {
 	char path[400];
 	int f, r = 0;
@@ -831,6 +838,7 @@ int main(int argc, char **argv)
 	check_params();
 	check_heartbeat();
 	check_bos();
+	check_jobs();
 	check_engine_reset();
 	check_recovery();
 	/* idle: close the file so nothing holds the device, then cycle */
