@@ -37,17 +37,19 @@ DRIVER_BACKENDS_INC := $(BUILD)/host/driver/os/backends.inc
 DRIVER_OS_EXTRA_qtest := $(QTEST_CLIENT_OBJ)
 DRIVER_OS_OBJS    := $(BUILD)/host/driver/os/backends.o \
                      $(foreach b,$(DRIVER_BACKENDS),$(BUILD)/host/driver/os/$(b).o $(DRIVER_OS_EXTRA_$(b)))
-# The sim backend embeds the device model.
-DRIVER_OS_LIBS    := $(if $(filter sim,$(DRIVER_BACKENDS)),$(MODEL_LIB))
+# Linked after the group (and named in prerequisites with it): the device
+# model, which the sim backend embeds, and the format library, with which
+# the core parses firmware files (mk/format.mk).
+DRIVER_OS_LIBS    := $(if $(filter sim,$(DRIVER_BACKENDS)),$(MODEL_LIB)) $(FORMAT_LIB)
 DRIVER_LINK       = -Wl,--start-group $(DRIVER_OS_LIB) $(DRIVER_LIB) -Wl,--end-group \
                     $(DRIVER_OS_LIBS)
 
-EXTRA_CFLAGS_driver_lib_   += -I$(SRCDIR)/driver/include \
+EXTRA_CFLAGS_driver_lib_   += -I$(SRCDIR)/driver/include $(FORMAT_CFLAGS) \
                               -DNPU_FW_INSTALL_DIR='"$(NPU_FW_INSTALL_DIR)"'
 EXTRA_CFLAGS_driver_os_    += -I$(SRCDIR)/driver/include -I$(SRCDIR)/qemu-device/model \
                               -I$(BUILD)/host/driver/os
 EXTRA_CFLAGS_driver_tools_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
-EXTRA_CFLAGS_tests_unit_   += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/lib \
+EXTRA_CFLAGS_tests_unit_   += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/lib $(FORMAT_CFLAGS) \
                               -I$(SRCDIR)/driver/os
 EXTRA_CFLAGS_bench_        += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
 
@@ -81,7 +83,7 @@ DRIVER_TESTS      := $(addprefix $(BUILD)/tests/unit/test_driver_,$(DRIVER_TEST_
 FAKE_NPU_OBJ      := $(BUILD)/host/tests/unit/fake_npu.o
 
 $(DRIVER_TESTS): $(BUILD)/tests/unit/test_driver_%: $(BUILD)/host/tests/unit/test_driver_%.o \
-		$(FAKE_NPU_OBJ) $(DRIVER_LIB)
+		$(FAKE_NPU_OBJ) $(DRIVER_LIB) $(FORMAT_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcunit

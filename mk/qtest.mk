@@ -28,7 +28,7 @@ QTEST_BENCH := $(BUILD)/bench/bench_qtest
 
 EXTRA_CFLAGS_bench_     += -I$(SRCDIR)/tests/qtest
 EXTRA_CFLAGS_driver_os_ += -I$(SRCDIR)/tests/qtest -I$(SRCDIR)/driver/include
-EXTRA_CFLAGS_tests_qtest_ += -I$(SRCDIR)/driver/include
+EXTRA_CFLAGS_tests_qtest_ += -I$(SRCDIR)/driver/include $(FORMAT_CFLAGS)
 
 $(filter-out %/test_os_qtest,$(QTEST_RUNNERS)): $(QTEST_BIN_DIR)/%: \
 		$(BUILD)/host/tests/qtest/%.o $(QTEST_COMMON_OBJS)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "drv.h"
-#include "npu/fw_header.h"
+#include "npu-format/fw_file.h"
 
 /* Set by the build (mk/driver.mk): where `make install` puts the firmware
  * ($(PREFIX)/share/intel-npu-mtl/firmware, files without the intel/vpu/
