@@ -21,7 +21,7 @@
 # Defined by fragments read after this one (prerequisites are expanded when a
 # rule is read): the firmware and the qtest client.
 DRIVER_FW_BIN     := $(BUILD)/firmware/vpu_37xx_v1.bin
-QTEST_CLIENT_OBJ  ?= $(BUILD)/host/tests/qtest/qtest_client.o
+QTEST_CLIENT_OBJ  ?= $(BUILD)/host/driver/os/qtest_client.o
 
 NPU_FW_INSTALL_DIR ?= $(PREFIX)/share/intel-npu-mtl/firmware
 
@@ -37,6 +37,11 @@ DRIVER_BACKENDS_INC := $(BUILD)/host/driver/os/backends.inc
 DRIVER_OS_EXTRA_qtest := $(QTEST_CLIENT_OBJ)
 DRIVER_OS_OBJS    := $(BUILD)/host/driver/os/backends.o \
                      $(foreach b,$(DRIVER_BACKENDS),$(BUILD)/host/driver/os/$(b).o $(DRIVER_OS_EXTRA_$(b)))
+# The product links nothing from tests/: what npuctl and the libraries are
+# made of is product code (the qtest client included, driver/os/).
+ifneq ($(filter $(BUILD)/host/tests/%,$(DRIVER_LIB_OBJS) $(DRIVER_OS_OBJS)),)
+$(error mk/driver.mk: the driver links test code: $(filter $(BUILD)/host/tests/%,$(DRIVER_LIB_OBJS) $(DRIVER_OS_OBJS)))
+endif
 # Linked after the group (and named in prerequisites with it): the device
 # model, which the sim backend embeds, and the format library, with which
 # the core parses firmware files (mk/format.mk).
