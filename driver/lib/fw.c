@@ -6,7 +6,8 @@
  * image (ivpu_fw_load). hw-facts §4.1-§4.3, hw-facts §8.
  *
  * Everything up to and including validation happens before the device is
- * touched, so a bad file never leaves a half-initialised device.
+ * touched, so a bad file never leaves a half-initialised device; that
+ * includes refusing any image our control core cannot run (a LEON image).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,29 @@ static int fw_find(struct npu_device *dev, char *path, size_t path_len, uint8_t 
 			tlen ? tried : "(no search directories)");
 }
 
+/*
+ * The modelled control core is an RV32IM hart (docs/deviations.md D1, D2),
+ * so the only image it can run is ours. Linux only prints image_format, and
+ * a LEON file is valid in every other respect (hw-facts §4.3), so without
+ * this check Intel's image would be loaded and started, and the boot would
+ * time out a second later with nothing to say why.
+ */
+static int check_image_format(struct npu_device *dev, const char *path, uint32_t format)
+{
+	static const char use_ours[] = "use the project's build/firmware/vpu_37xx_v1.bin "
+		"(installed: $PREFIX/share/intel-npu-mtl/firmware/vpu_37xx_v1.bin)";
+
+	if (format == NPU_FW_IMAGE_FORMAT_RV32)
+		return 0;
+	if (format == NPU_FW_IMAGE_FORMAT_LEON)
+		return npu_fail(dev, -ENOEXEC, "firmware %s: LEON image (image_format %u), Intel's "
+				"firmware for the real LeonRT core, which this simulator does not run "
+				"(its control core is RV32IM); %s", path, format, use_ours);
+	return npu_fail(dev, -ENOEXEC, "firmware %s: image_format 0x%08x is not RV32 (0x%08x), the "
+			"only format the simulated control core runs; %s", path, format,
+			NPU_FW_IMAGE_FORMAT_RV32, use_ours);
+}
+
 void npu_fw_release(struct npu_device *dev)
 {
 	free(dev->fw.file);
@@ -198,6 +222,11 @@ int npu_fw_request(struct npu_device *dev)
 				npu_fw_err_name(ret));
 	}
 	/* Checks the parser leaves to the loader: */
+	ret = check_image_format(dev, fw->path, info.hdr.image_format);
+	if (ret) {
+		free(data);
+		return ret;
+	}
 	if (!NPU_IS_ALIGNED(info.runtime_addr, NPU_MMU_PAGE_SIZE)) {
 		free(data);
 		return npu_fail(dev, -ENOEXEC, "firmware %s: runtime region 0x%llx is not 4 KiB "

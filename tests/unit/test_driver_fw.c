@@ -16,6 +16,7 @@
 #include "drv.h"
 #include "fake_npu.h"
 #include "intel-npu/fw_header.h"
+#include "npu-format/fw_file.h"
 
 static struct fake_npu *f;
 static struct npu_device *dev;
@@ -116,6 +117,88 @@ static void test_runtime_out_of_range(void)
 	h->image_load_address = 0x84800000 + 0x100000 - 0x800;  /* image ends past the runtime */
 	h->entry_point = h->image_load_address;
 	expect_invalid(file, size, -ENOEXEC, "NPU_FW_ERR_IMAGE_RANGE");
+	free(file);
+}
+
+/* A file with the header of Intel's vpu_37xx_v1.bin (hw-facts §4.3): valid
+ * in every respect but the image format. */
+static uint8_t *intel_leon_file(size_t *size)
+{
+	struct npu_fw_header h = { 0 };
+	uint8_t *file;
+
+	*size = 2435480;
+	file = calloc(1, *size);
+	h.header_version = 1;
+	h.image_format = NPU_FW_IMAGE_FORMAT_LEON;
+	h.image_load_address = 0x84802000;
+	h.image_size = 0x250998;
+	h.entry_point = 0x84803000;
+	memcpy(h.vpu_version, "0.0.0", 5);
+	h.compression_type = 1;
+	h.firmware_version_load_address = 0x84801000;
+	h.firmware_version_size = 139;
+	h.boot_params_load_address = 0x84800000;
+	h.api_version[0] = 0x0003001F;
+	h.api_version[2] = 0x00010000;
+	h.api_version[3] = 0x0004000F;
+	h.api_version[4] = 0x00030023;
+	h.api_version[6] = 0x00010000;
+	h.api_version[7] = 0x00070000;
+	h.runtime_size = 0x04000000;
+	h.shave_nn_fw_size = 0x16B8;
+	h.preemption_buffer_1_size = 0xD800;
+	h.preemption_buffer_2_size = 0x7FE000;
+	h.preemption_buffer_1_max_size = 0x13C00;
+	h.preemption_buffer_2_max_size = 0xBFD000;
+	npu_fw_header_encode(&h, file);
+	strcpy((char *)file + NPU_FW_VERSION_OFFSET, "20260305*MTL_CLIENT_SILICON-NVR+NN-deployment*");
+	return file;
+}
+
+static void test_intel_leon_image(void)
+{
+	size_t size;
+	uint8_t *file = intel_leon_file(&size);
+	const char *path = fake_write_file(file, size);
+	struct npu_info info;
+
+	/* refused before any device access, in one line that says why and what to use */
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(fake_open(f, path, &dev), 0);
+	CU_ASSERT_EQUAL(npu_boot(dev), -ENOEXEC);
+	CU_ASSERT_EQUAL(fake_device_accesses(f), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), path));
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "LEON image (image_format 1), Intel's "
+				      "firmware for the real LeonRT core, which this simulator "
+				      "does not run"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "build/firmware/vpu_37xx_v1.bin"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev),
+				      "share/intel-npu-mtl/firmware/vpu_37xx_v1.bin"));
+	CU_ASSERT_PTR_NULL(strchr(npu_last_error(dev), '\n'));
+	npu_get_info(dev, &info);
+	CU_ASSERT_FALSE(info.fw_loaded);
+	done();
+
+	/* the format is the only reason: the same header marked RV32 is accepted */
+	npu_le32_put(file + offsetof(struct npu_fw_header, image_format), NPU_FW_IMAGE_FORMAT_RV32);
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(fake_open(f, fake_write_file(file, size), &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), 0);
+	CU_ASSERT_EQUAL(fake_device_accesses(f), 0);
+	done();
+	free(file);
+}
+
+static void test_unknown_image_format(void)
+{
+	struct npu_fw_header *h;
+	size_t size;
+	uint8_t *file = fake_fw_image(0x1000, &size, &h);
+
+	h->image_format = 0;
+	expect_invalid(file, size, -ENOEXEC, "image_format 0x00000000 is not RV32 (0x32335652), "
+		       "the only format the simulated control core runs");
 	free(file);
 }
 
@@ -391,6 +474,8 @@ int main(void)
 	CU_add_test(s, "entry point outside the image", test_entry_outside_image);
 	CU_add_test(s, "runtime region out of range", test_runtime_out_of_range);
 	CU_add_test(s, "image over the boot params page", test_image_over_boot_params);
+	CU_add_test(s, "Intel's LEON image refused (hw-facts 4.3)", test_intel_leon_image);
+	CU_add_test(s, "unknown image_format refused", test_unknown_image_format);
 	CU_add_test(s, "JSM API older than 3.0", test_api_too_old);
 	CU_add_test(s, "search order: names, then directories", test_search_order);
 	CU_add_test(s, "NPU_FIRMWARE_PATH", test_env_path);
