@@ -103,6 +103,10 @@ include $(filter-out $(FIRST_FRAGMENTS),$(sort $(wildcard $(SRCDIR)/mk/*.mk)))
 
 all: $(ALL_TARGETS)
 
+# A new user's first commands (README.md) leave everything `make` builds
+# built: the tools the README shows next are there.
+demo run check: all
+
 # Each runner prints its own summary; the loop stops at the first failing suite
 # only after printing which one failed, and exits non-zero.
 check-unit: $(UNIT_TESTS)
