@@ -101,10 +101,11 @@ $(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o
 # /lib/firmware (the image puts it at /lib/firmware/intel/vpu/vpu_37xx_v1.bin).
 GUEST_DRIVER_LIB_SRCS := $(or $(DRIVER_LIB_SRCS),$(sort $(wildcard $(SRCDIR)/driver/lib/*.c)))
 GUEST_NPUCTL_SRCS := $(GUEST_DRIVER_LIB_SRCS) $(FORMAT_SRCS) $(SRCDIR)/driver/os/backends.c \
-                     $(SRCDIR)/driver/os/linux.c $(SRCDIR)/driver/tools/npuctl.c
+                     $(SRCDIR)/driver/os/linux.c $(SRCDIR)/driver/tools/npuctl.c \
+                     $(SRCDIR)/driver/tools/tool_paths.c
 GUEST_NPUCTL_OBJS := $(patsubst $(SRCDIR)/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_NPUCTL_SRCS))
 GUEST_BACKENDS_INC := $(GUEST_OBJDIR)/driver/os/backends.inc
-GUEST_CFLAGS_driver_lib_   := -DNPU_FW_INSTALL_DIR='"/lib/firmware"' $(FORMAT_CFLAGS)
+GUEST_CFLAGS_driver_lib_   := $(FORMAT_CFLAGS)
 GUEST_CFLAGS_format_       := $(FORMAT_CFLAGS)
 GUEST_CFLAGS_driver_os_    := -I$(GUEST_OBJDIR)/driver/os
 GUEST_CFLAGS_driver_tools_ := -I$(SRCDIR)/driver/os

@@ -243,7 +243,8 @@ static void mkdirs(void)
 	}
 }
 
-static void put(int d, const char *name, const char *version)
+/* A firmware file at tmpdir[d]/relpath whose version string is version. */
+static void put_at(int d, const char *relpath, const char *version)
 {
 	struct npu_fw_header *h;
 	char p[256];
@@ -252,11 +253,20 @@ static void put(int d, const char *name, const char *version)
 	FILE *fp;
 
 	snprintf((char *)file + NPU_FW_VERSION_OFFSET, 64, "%s", version);
-	snprintf(p, sizeof(p), "%s/intel/vpu/%s", tmpdir[d], name);
+	snprintf(p, sizeof(p), "%s/%s", tmpdir[d], relpath);
 	fp = fopen(p, "wb");
 	fwrite(file, 1, size, fp);
 	fclose(fp);
 	free(file);
+}
+
+/* ... as a firmware tree holds it (intel/vpu/name) */
+static void put(int d, const char *name, const char *version)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "intel/vpu/%s", name);
+	put_at(d, rel, version);
 }
 
 static void rmdirs(void)
@@ -292,17 +302,25 @@ static void test_search_order(void)
 	char want[512];
 
 	mkdirs();
-	/* nothing anywhere: every candidate is named, v1 names first */
+	/* nothing anywhere: every name and directory is named, in search order */
 	CU_ASSERT_EQUAL(request_with_dirs(dirs, &info), -ENOENT);
-	snprintf(want, sizeof(want), "tried %s/intel/vpu/vpu_37xx_v1.bin, %s/intel/vpu/vpu_37xx_v1.bin",
-		 tmpdir[0], tmpdir[1]);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), want) != NULL);
-	snprintf(want, sizeof(want), "%s/intel/vpu/vpu_37xx_v0.0.bin", tmpdir[2]);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), want) != NULL);
+	snprintf(want, sizeof(want), "firmware not found: looked for intel/vpu/vpu_37xx_v1.bin, "
+		 "intel/vpu/vpu_37xx_v0.0.bin and both without intel/vpu/ in %s, %s, %s",
+		 tmpdir[0], tmpdir[1], tmpdir[2]);
+	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), want);
 	done();
 
-	/* v0.0 alone is found */
+	/* a directory of firmware files only (build/firmware) holds the bare name */
+	put_at(2, "vpu_37xx_v0.0.bin", "flat-old");
+	CU_ASSERT_EQUAL(request_with_dirs(dirs, &info), 0);
+	CU_ASSERT_STRING_EQUAL(info.fw_version, "flat-old");
+	snprintf(want, sizeof(want), "%s/vpu_37xx_v0.0.bin", tmpdir[2]);
+	CU_ASSERT_STRING_EQUAL(info.fw_path, want);
+	done();
+
+	/* v0.0 is found in the first directory that has it, tree before bare name */
 	put(0, "vpu_37xx_v0.0.bin", "old");
+	put_at(0, "vpu_37xx_v0.0.bin", "flat-old-in-dir0");
 	CU_ASSERT_EQUAL(request_with_dirs(dirs, &info), 0);
 	CU_ASSERT_STRING_EQUAL(info.fw_version, "old");
 	done();
@@ -344,10 +362,84 @@ static void test_env_path(void)
 	setenv("NPU_FIRMWARE_PATH", tmpdir[0], 1);
 	f = fake_npu_new();
 	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
-	if (npu_step_fw_request(dev) == -ENOENT)
-		CU_ASSERT_TRUE(strstr(npu_last_error(dev), "/lib/firmware/updates/intel/vpu") != NULL);
+	if (npu_step_fw_request(dev) == -ENOENT) {
+		snprintf(env, sizeof(env), "in %s, /lib/firmware/updates, /lib/firmware", tmpdir[0]);
+		CU_ASSERT_TRUE(strstr(npu_last_error(dev), env) != NULL);
+	}
 	done();
 	unsetenv("NPU_FIRMWARE_PATH");
+	rmdirs();
+}
+
+/* The application's own directories (npuctl: next to its executable) come
+ * after $NPU_FIRMWARE_PATH and before the system's. */
+static void test_app_dirs(void)
+{
+	const char *app[] = { tmpdir[1], tmpdir[2], NULL };
+	const char *only[] = { tmpdir[0], NULL };
+	struct npu_open_params p;
+	struct npu_info info;
+	char want[512];
+	int ret;
+
+	unsetenv("NPU_FIRMWARE_PATH");
+	mkdirs();
+	put_at(2, "vpu_37xx_v1.bin", "app-dir2");
+	f = fake_npu_new();
+	fake_params(&p, NULL);
+	p.app_firmware_dirs = app;
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), 0);
+	npu_get_info(dev, &info);
+	CU_ASSERT_STRING_EQUAL(info.fw_version, "app-dir2");
+	CU_ASSERT_EQUAL(fake_device_accesses(f), 0);
+	done();
+
+	/* $NPU_FIRMWARE_PATH wins */
+	put(0, "vpu_37xx_v1.bin", "from-env");
+	setenv("NPU_FIRMWARE_PATH", tmpdir[0], 1);
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), 0);
+	npu_get_info(dev, &info);
+	CU_ASSERT_STRING_EQUAL(info.fw_version, "from-env");
+	done();
+	unsetenv("NPU_FIRMWARE_PATH");
+
+	/* explicit search directories replace all of the defaults, the app's too */
+	f = fake_npu_new();
+	p.search_dirs = only;
+	rmdirs();
+	mkdirs();
+	put_at(1, "vpu_37xx_v1.bin", "app-dir1");
+	p.app_firmware_dirs = app;
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), -ENOENT);
+	snprintf(want, sizeof(want), "in %s", tmpdir[0]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), want));
+	CU_ASSERT_PTR_NULL(strstr(npu_last_error(dev), tmpdir[1]));
+	done();
+
+	/* nothing in the app's directories: the message lists them, then the system's
+	 * (unless this machine has an NPU firmware of its own, which is then found) */
+	rmdirs();
+	mkdirs();
+	p.search_dirs = NULL;
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	ret = npu_step_fw_request(dev);
+	npu_get_info(dev, &info);
+	if (ret == 0) {
+		CU_ASSERT_EQUAL(strncmp(info.fw_path, "/lib/firmware/", 14), 0);
+	} else {
+		snprintf(want, sizeof(want), "in %s, %s, /lib/firmware/updates, /lib/firmware",
+			 tmpdir[1], tmpdir[2]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), want));
+		if (!strstr(npu_last_error(dev), want))
+			fprintf(stderr, "\n    last error: %s\n    expected: %s\n",
+				npu_last_error(dev), want);
+	}
+	done();
 	rmdirs();
 }
 
@@ -479,6 +571,7 @@ int main(void)
 	CU_add_test(s, "JSM API older than 3.0", test_api_too_old);
 	CU_add_test(s, "search order: names, then directories", test_search_order);
 	CU_add_test(s, "NPU_FIRMWARE_PATH", test_env_path);
+	CU_add_test(s, "application directories", test_app_dirs);
 	CU_add_test(s, "load: image, zeroing, mappings, buffers", test_load_contents_and_layout);
 	CU_add_test(s, "read-only section", test_read_only_section);
 	CU_add_test(s, "verbose log 8 MiB at INFO", test_verbose_log_size_follows_level);
