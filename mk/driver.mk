@@ -94,6 +94,14 @@ $(NPUCTL_FILES_TEST): $(SRCDIR)/tests/tools/npuctl-files.sh $(NPUCTL) $(DRIVER_F
 		'$(SRCDIR)/tests/tools/npuctl-files.sh' '$(abspath $(BUILD))' >$@
 	$(Q)chmod +x $@
 
+# Its executable-relative lookup on its own, argv[0] fallback included.
+TOOL_PATHS_TEST := $(BUILD)/tests/unit/test_tool_paths
+$(BUILD)/host/tests/unit/test_tool_paths.o: EXTRA_CFLAGS_tests_unit_ += -I$(SRCDIR)/driver/tools
+$(TOOL_PATHS_TEST): $(BUILD)/host/tests/unit/test_tool_paths.o $(BUILD)/host/driver/tools/tool_paths.o
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcunit
+
 # ---- Unit tests against the fake device -------------------------------------------
 DRIVER_TEST_NAMES := regs pm mmu mmu_context fw boot ipc jsm device diag
 DRIVER_TESTS      := $(addprefix $(BUILD)/tests/unit/test_driver_,$(DRIVER_TEST_NAMES))
@@ -135,7 +143,8 @@ bench-driver: $(DRIVER_BENCH) $(DRIVER_SIM_TEST_FW)
 
 ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
 INSTALL_BIN += $(NPUCTL)
-UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST)
+UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(TOOL_PATHS_TEST)
 QTESTS      += $(NPUCTL_FILES_TEST)
 BENCHES     += bench-driver
-CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST)
+CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
+               $(TOOL_PATHS_TEST)

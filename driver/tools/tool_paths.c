@@ -59,12 +59,17 @@ static void strip_last(char *p)
 
 void tool_paths_init(struct tool_paths *tp, const char *argv0)
 {
+	tool_paths_init_from(tp, "/proc/self/exe", argv0);
+}
+
+void tool_paths_init_from(struct tool_paths *tp, const char *self_link, const char *argv0)
+{
 	char dir[PATH_MAX], parent[PATH_MAX];
 	const char *base;
 	ssize_t n;
 
 	memset(tp, 0, sizeof(*tp));
-	n = readlink("/proc/self/exe", tp->exe, sizeof(tp->exe) - 1);
+	n = readlink(self_link, tp->exe, sizeof(tp->exe) - 1);
 	if (n > 0 && (size_t)n < sizeof(tp->exe) - 1)
 		tp->exe[n] = '\0';
 	else if (!exe_from_argv0(tp, argv0))

@@ -38,5 +38,8 @@ struct tool_paths {
 
 /* Fills tp from /proc/self/exe or argv0; never fails (see exe_why). */
 void tool_paths_init(struct tool_paths *tp, const char *argv0);
+/* The same with another link than /proc/self/exe (tests: one that does not
+ * exist, to take the argv[0] path). */
+void tool_paths_init_from(struct tool_paths *tp, const char *self_link, const char *argv0);
 
 #endif /* NPU_TOOL_PATHS_H */
