@@ -3,8 +3,8 @@
  * The format library's own message formatting (internal to format/).
  *
  * Parsers explain a refusal in one sentence naming the values at fault.
- * The library must build freestanding (the firmware may parse these formats
- * one day, hw-facts §4.2), so it cannot rely on the C library's snprintf:
+ * The library must build freestanding (the RV32 firmware is to link it for
+ * the command-buffer formats), so it cannot rely on the C library's snprintf:
  * this is the small printf subset the messages use, with snprintf's
  * truncation rules (the result is always NUL-terminated when len > 0).
  *
