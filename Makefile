@@ -95,12 +95,17 @@ $(BUILD)/host/%.o: $(SRCDIR)/%.c $(BUILD)/config.mk $(HOST_FLAGS_STAMP)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(EXTRA_CFLAGS_$(subst /,_,$(dir $*))) -MMD -MP -c -o $@ $<
 -include $(shell find $(BUILD)/host -name '*.d' 2>/dev/null)
 
-# model.mk first: other fragments name its library in their prerequisites,
-# which make expands when it reads a rule.
-include $(SRCDIR)/mk/model.mk
-include $(filter-out %/model.mk,$(sort $(wildcard $(SRCDIR)/mk/*.mk)))
+# model.mk and format.mk first: other fragments name their libraries in
+# their prerequisites, which make expands when it reads a rule.
+FIRST_FRAGMENTS := $(SRCDIR)/mk/model.mk $(SRCDIR)/mk/format.mk
+include $(FIRST_FRAGMENTS)
+include $(filter-out $(FIRST_FRAGMENTS),$(sort $(wildcard $(SRCDIR)/mk/*.mk)))
 
 all: $(ALL_TARGETS)
+
+# A new user's first commands (README.md) leave everything `make` builds
+# built: the tools the README shows next are there.
+demo run check: all
 
 # Each runner prints its own summary; the loop stops at the first failing suite
 # only after printing which one failed, and exits non-zero.

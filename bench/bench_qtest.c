@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench-qtest: how fast a host program can drive -device intel-npu-mtl
- * through qtest (tests/qtest/qtest_client.c). Every MMIO access is one
+ * through qtest (driver/os/qtest_client.c). Every MMIO access is one
  * request/reply round trip over a Unix socket plus QEMU's dispatch into the
  * device model, so this bounds the driver's qtest backend.
  *

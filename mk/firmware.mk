@@ -1,6 +1,6 @@
 # The simulated NPU firmware (sim-firmware/), its packer (tools/fw-pack.c),
-# the header inspector (tools/fwinspect.c), the firmware-file parser shared
-# with the driver (driver/lib/fw_header.c) and their tests.
+# the header inspector (tools/fwinspect.c) and their tests, with the
+# firmware-file parser and serialiser of the format library (mk/format.mk).
 #
 #   make                                $(FIRMWARE_BIN), fw-pack, fwinspect
 #   make check-unit                     also runs test_fw_header, test_fw_boot, the
@@ -23,7 +23,6 @@ FIRMWARE_BIN  := $(FW_OUT)/vpu_37xx_v1.bin
 FIRMWARE_ELF  := $(FW_OUT)/sim-fw.elf
 FW_PACK       := $(BUILD)/tools/fw-pack
 FWINSPECT     := $(BUILD)/tools/fwinspect
-FW_HEADER_OBJ := $(BUILD)/host/driver/lib/fw_header.o
 
 # ---- The firmware (RV32IM, freestanding) --------------------------------------
 # Compiled for rv32im plus Zicsr (CSR instructions are a separate extension
@@ -59,17 +58,16 @@ $(FIRMWARE_BIN): $(FIRMWARE_ELF) $(FW_PACK) $(FW_SRC)/VERSION
 	@echo "  FWPACK  $(notdir $@)"
 	$(Q)$(FW_PACK) --version-file $(FW_SRC)/VERSION -o $@ $(FIRMWARE_ELF) >/dev/null
 
-# ---- Host tools and the shared parser ---------------------------------------------
-FW_HOST_CFLAGS := -I$(SRCDIR)/driver/include
-$(FW_HEADER_OBJ) $(BUILD)/host/tools/fw-pack.o $(BUILD)/host/tools/fwinspect.o: \
-	HOST_CFLAGS += $(FW_HOST_CFLAGS)
+# ---- Host tools (the parser and serialiser: libnpufmt, mk/format.mk) ---------------
+FW_HOST_CFLAGS := $(FORMAT_CFLAGS)
+$(BUILD)/host/tools/fw-pack.o $(BUILD)/host/tools/fwinspect.o: HOST_CFLAGS += $(FW_HOST_CFLAGS)
 
-$(FW_PACK): $(BUILD)/host/tools/fw-pack.o $(FW_HEADER_OBJ)
+$(FW_PACK): $(BUILD)/host/tools/fw-pack.o $(FORMAT_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
-$(FWINSPECT): $(BUILD)/host/tools/fwinspect.o $(FW_HEADER_OBJ)
+$(FWINSPECT): $(BUILD)/host/tools/fwinspect.o $(FORMAT_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
@@ -137,13 +135,13 @@ $(BUILD)/host/tests/unit/test_fw_header.o $(BUILD)/host/tests/unit/test_fw_boot.
 	-DNPU_TEST_FIRMWARE_ELF='"$(abspath $(FIRMWARE_ELF))"' \
 	-DNPU_TEST_TOOLS_DIR='"$(abspath $(BUILD))/tools"' -DNPU_TEST_SRCDIR='"$(SRCDIR)"'
 
-$(FW_HEADER_TEST): $(BUILD)/host/tests/unit/test_fw_header.o $(FW_HEADER_OBJ) \
+$(FW_HEADER_TEST): $(BUILD)/host/tests/unit/test_fw_header.o $(FORMAT_LIB) \
 		| $(FIRMWARE_BIN) $(FWINSPECT) $(FW_PACK)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
 
-$(FW_BOOT_TEST): $(BUILD)/host/tests/unit/test_fw_boot.o $(MODEL_HARNESS) $(FW_HEADER_OBJ) \
+$(FW_BOOT_TEST): $(BUILD)/host/tests/unit/test_fw_boot.o $(MODEL_HARNESS) $(FORMAT_LIB) \
 		$(MODEL_LIB) | $(FIRMWARE_BIN)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"

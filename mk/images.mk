@@ -96,15 +96,18 @@ $(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/t
 	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^ -lpthread
 
 # npuctl for the guest: the portable driver core (mk/driver.mk's
-# DRIVER_LIB_SRCS), the backend table with only the linux (VFIO) backend,
-# and the tool, statically linked with musl. The firmware is searched in
+# DRIVER_LIB_SRCS), the format library (mk/format.mk's FORMAT_SRCS), the
+# backend table with only the linux (VFIO) backend, and the tool,
+# statically linked with musl. The firmware is searched in
 # /lib/firmware (the image puts it at /lib/firmware/intel/vpu/vpu_37xx_v1.bin).
 GUEST_DRIVER_LIB_SRCS := $(or $(DRIVER_LIB_SRCS),$(sort $(wildcard $(SRCDIR)/driver/lib/*.c)))
-GUEST_NPUCTL_SRCS := $(GUEST_DRIVER_LIB_SRCS) $(SRCDIR)/driver/os/backends.c \
-                     $(SRCDIR)/driver/os/linux.c $(SRCDIR)/driver/tools/npuctl.c
+GUEST_NPUCTL_SRCS := $(GUEST_DRIVER_LIB_SRCS) $(FORMAT_SRCS) $(SRCDIR)/driver/os/backends.c \
+                     $(SRCDIR)/driver/os/linux.c $(SRCDIR)/driver/tools/npuctl.c \
+                     $(SRCDIR)/driver/tools/tool_paths.c
 GUEST_NPUCTL_OBJS := $(patsubst $(SRCDIR)/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_NPUCTL_SRCS))
 GUEST_BACKENDS_INC := $(GUEST_OBJDIR)/driver/os/backends.inc
-GUEST_CFLAGS_driver_lib_   := -DNPU_FW_INSTALL_DIR='"/lib/firmware"'
+GUEST_CFLAGS_driver_lib_   := $(FORMAT_CFLAGS)
+GUEST_CFLAGS_format_       := $(FORMAT_CFLAGS)
 GUEST_CFLAGS_driver_os_    := -I$(GUEST_OBJDIR)/driver/os
 GUEST_CFLAGS_driver_tools_ := -I$(SRCDIR)/driver/os
 

@@ -1,5 +1,6 @@
-# qtest: the qtest client library, the driver's qtest OS backend, the device
-# qtests and the qtest benchmark.
+# qtest: the qtest client library (driver/os/qtest_client.c: a product
+# library, used by the driver's qtest OS backend and by the tests), the
+# device qtests and the qtest benchmark.
 #
 #   make check-qtest     runs every $(QTESTS) runner with QTEST_QEMU_BINARY set
 #   make bench-qtest     MMIO round trips per second through qtest
@@ -14,10 +15,10 @@
 # link them into the driver library or a tool. Prerequisites are expanded
 # when a rule is read, so a fragment read before this one (driver.mk) should
 # name the objects by path: $(BUILD)/host/driver/os/qtest.o and
-# $(BUILD)/host/tests/qtest/qtest_client.o.
+# $(BUILD)/host/driver/os/qtest_client.o.
 
 QTEST_BIN_DIR     := $(BUILD)/tests/qtest
-QTEST_CLIENT_OBJ  := $(BUILD)/host/tests/qtest/qtest_client.o
+QTEST_CLIENT_OBJ  := $(BUILD)/host/driver/os/qtest_client.o
 QTEST_COMMON_OBJS := $(BUILD)/host/tests/qtest/npu_test.o $(QTEST_CLIENT_OBJ)
 NPU_OS_QTEST_OBJS := $(BUILD)/host/driver/os/qtest.o $(QTEST_CLIENT_OBJ)
 
@@ -26,9 +27,9 @@ QTEST_NAMES := test_pci_identity test_power_up test_mmu test_hostile test_os_qte
 QTEST_RUNNERS := $(addprefix $(QTEST_BIN_DIR)/,$(QTEST_NAMES))
 QTEST_BENCH := $(BUILD)/bench/bench_qtest
 
-EXTRA_CFLAGS_bench_     += -I$(SRCDIR)/tests/qtest
-EXTRA_CFLAGS_driver_os_ += -I$(SRCDIR)/tests/qtest -I$(SRCDIR)/driver/include
-EXTRA_CFLAGS_tests_qtest_ += -I$(SRCDIR)/driver/include
+EXTRA_CFLAGS_bench_     += -I$(SRCDIR)/driver/os
+EXTRA_CFLAGS_driver_os_ += -I$(SRCDIR)/driver/include
+EXTRA_CFLAGS_tests_qtest_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os $(FORMAT_CFLAGS)
 
 $(filter-out %/test_os_qtest,$(QTEST_RUNNERS)): $(QTEST_BIN_DIR)/%: \
 		$(BUILD)/host/tests/qtest/%.o $(QTEST_COMMON_OBJS)

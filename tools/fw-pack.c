@@ -14,8 +14,10 @@
  * __fw_runtime_size give the runtime region, __fw_ro_start/__fw_ro_end the
  * read-only section, e_entry the cold entry. The output depends on nothing
  * but the ELF's loadable bytes and the version string, so rebuilds are
- * byte-identical. The result is checked with the driver's own parser
- * (driver/lib/fw_header.c) before it is written.
+ * byte-identical. The header is written by the format library's serialiser
+ * (npu_fw_header_encode, format/fw_file.c), so its layout is defined once,
+ * and the result is checked with the parser the driver uses (npu_fw_parse)
+ * before it is written.
  *
  * Usage: fw-pack [--version VER | --version-file FILE] -o OUT.bin IN.elf
  */
@@ -28,9 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intel-npu/bits.h"
 #include "intel-npu/fw_header.h"
 #include "intel-npu/lrt.h"
-#include "npu/fw_header.h"
+#include "npu-format/fw_file.h"
 
 /* What this firmware implements (sim-firmware/README.md). */
 #define PACK_BOOT_API     NPU_API_VERSION(3, 26)   /* boot params layout of Linux 6.12 */
@@ -83,12 +86,6 @@ static uint8_t *read_file(const char *path, size_t *size)
 
 /* ---- ELF (RV32, little endian; fields decoded byte by byte) ------------------ */
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 struct elf {
 	const char *path;
 	const uint8_t *data;
@@ -114,19 +111,19 @@ static void elf_open(struct elf *e)
 		die("%s is not an ELF file", e->path);
 	if (h[EI_CLASS] != ELFCLASS32 || h[EI_DATA] != ELFDATA2LSB)
 		die("%s is not a 32-bit little-endian ELF (the firmware is RV32)", e->path);
-	if (rd16(h + offsetof(Elf32_Ehdr, e_machine)) != EM_RISCV)
+	if (npu_le16_get(h + offsetof(Elf32_Ehdr, e_machine)) != EM_RISCV)
 		die("%s is not a RISC-V ELF (e_machine %u)", e->path,
-		    rd16(h + offsetof(Elf32_Ehdr, e_machine)));
-	if (rd16(h + offsetof(Elf32_Ehdr, e_type)) != ET_EXEC)
+		    npu_le16_get(h + offsetof(Elf32_Ehdr, e_machine)));
+	if (npu_le16_get(h + offsetof(Elf32_Ehdr, e_type)) != ET_EXEC)
 		die("%s is not a linked executable (e_type %u)", e->path,
-		    rd16(h + offsetof(Elf32_Ehdr, e_type)));
-	e->entry = rd32(h + offsetof(Elf32_Ehdr, e_entry));
-	e->phoff = rd32(h + offsetof(Elf32_Ehdr, e_phoff));
-	e->shoff = rd32(h + offsetof(Elf32_Ehdr, e_shoff));
-	e->phnum = rd16(h + offsetof(Elf32_Ehdr, e_phnum));
-	e->shnum = rd16(h + offsetof(Elf32_Ehdr, e_shnum));
-	e->phentsize = rd16(h + offsetof(Elf32_Ehdr, e_phentsize));
-	e->shentsize = rd16(h + offsetof(Elf32_Ehdr, e_shentsize));
+		    npu_le16_get(h + offsetof(Elf32_Ehdr, e_type)));
+	e->entry = npu_le32_get(h + offsetof(Elf32_Ehdr, e_entry));
+	e->phoff = npu_le32_get(h + offsetof(Elf32_Ehdr, e_phoff));
+	e->shoff = npu_le32_get(h + offsetof(Elf32_Ehdr, e_shoff));
+	e->phnum = npu_le16_get(h + offsetof(Elf32_Ehdr, e_phnum));
+	e->shnum = npu_le16_get(h + offsetof(Elf32_Ehdr, e_shnum));
+	e->phentsize = npu_le16_get(h + offsetof(Elf32_Ehdr, e_phentsize));
+	e->shentsize = npu_le16_get(h + offsetof(Elf32_Ehdr, e_shentsize));
 	if (e->phentsize != sizeof(Elf32_Phdr) || (e->shnum && e->shentsize != sizeof(Elf32_Shdr)))
 		die("%s: unexpected program/section header entry sizes", e->path);
 }
@@ -140,25 +137,25 @@ static bool elf_sym(const struct elf *e, const char *name, uint32_t *val)
 		const uint8_t *strsh, *syms, *strs;
 		uint32_t off, size, link, str_off, str_size;
 
-		if (rd32(sh + offsetof(Elf32_Shdr, sh_type)) != SHT_SYMTAB)
+		if (npu_le32_get(sh + offsetof(Elf32_Shdr, sh_type)) != SHT_SYMTAB)
 			continue;
-		off = rd32(sh + offsetof(Elf32_Shdr, sh_offset));
-		size = rd32(sh + offsetof(Elf32_Shdr, sh_size));
-		link = rd32(sh + offsetof(Elf32_Shdr, sh_link));
+		off = npu_le32_get(sh + offsetof(Elf32_Shdr, sh_offset));
+		size = npu_le32_get(sh + offsetof(Elf32_Shdr, sh_size));
+		link = npu_le32_get(sh + offsetof(Elf32_Shdr, sh_link));
 		if (link >= e->shnum)
 			die("%s: symbol table links to section %u of %u", e->path, link, e->shnum);
 		strsh = elf_at(e, e->shoff + (uint64_t)link * sizeof(Elf32_Shdr),
 			       sizeof(Elf32_Shdr), "section header");
-		str_off = rd32(strsh + offsetof(Elf32_Shdr, sh_offset));
-		str_size = rd32(strsh + offsetof(Elf32_Shdr, sh_size));
+		str_off = npu_le32_get(strsh + offsetof(Elf32_Shdr, sh_offset));
+		str_size = npu_le32_get(strsh + offsetof(Elf32_Shdr, sh_size));
 		syms = elf_at(e, off, size, "symbol table");
 		strs = elf_at(e, str_off, str_size, "string table");
 		for (uint32_t s = 0; s + sizeof(Elf32_Sym) <= size; s += sizeof(Elf32_Sym)) {
-			uint32_t n = rd32(syms + s + offsetof(Elf32_Sym, st_name));
+			uint32_t n = npu_le32_get(syms + s + offsetof(Elf32_Sym, st_name));
 
 			if (n < str_size && memchr(strs + n, '\0', str_size - n) &&
 			    !strcmp((const char *)strs + n, name)) {
-				*val = rd32(syms + s + offsetof(Elf32_Sym, st_value));
+				*val = npu_le32_get(syms + s + offsetof(Elf32_Sym, st_value));
 				return true;
 			}
 		}
@@ -176,20 +173,6 @@ static uint32_t need_sym(const struct elf *e, const char *name)
 }
 
 /* ---- Output ---------------------------------------------------------------------- */
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-#define H(f) (hdr + offsetof(struct npu_fw_header, f))
 
 static char *read_version_file(const char *path)
 {
@@ -217,7 +200,8 @@ int main(int argc, char **argv)
 	struct elf e = { 0 };
 	uint32_t runtime, runtime_size, ro_start = 0, ro_end = 0;
 	uint64_t img_lo = UINT64_MAX, img_hi = 0;
-	uint8_t *file, *hdr;
+	struct npu_fw_header hdr = { 0 };
+	uint8_t *file;
 	size_t file_size;
 	struct npu_fw_info info;
 	FILE *f;
@@ -260,14 +244,14 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < e.phnum; i++) {
 		const uint8_t *ph = elf_at(&e, e.phoff + (uint64_t)i * sizeof(Elf32_Phdr),
 					   sizeof(Elf32_Phdr), "program header");
-		uint32_t va = rd32(ph + offsetof(Elf32_Phdr, p_vaddr));
-		uint32_t filesz = rd32(ph + offsetof(Elf32_Phdr, p_filesz));
-		uint32_t memsz = rd32(ph + offsetof(Elf32_Phdr, p_memsz));
+		uint32_t va = npu_le32_get(ph + offsetof(Elf32_Phdr, p_vaddr));
+		uint32_t filesz = npu_le32_get(ph + offsetof(Elf32_Phdr, p_filesz));
+		uint32_t memsz = npu_le32_get(ph + offsetof(Elf32_Phdr, p_memsz));
 		bool in_runtime = va >= runtime && (uint64_t)va + memsz <= (uint64_t)runtime + runtime_size;
 		bool in_tcm = va >= NPU_LRT_TCM_BASE &&
 			      (uint64_t)va + memsz <= (uint64_t)NPU_LRT_TCM_BASE + NPU_LRT_TCM_SIZE;
 
-		if (rd32(ph + offsetof(Elf32_Phdr, p_type)) != PT_LOAD || !memsz)
+		if (npu_le32_get(ph + offsetof(Elf32_Phdr, p_type)) != PT_LOAD || !memsz)
 			continue;
 		if (!in_runtime && !(in_tcm && !filesz))
 			die("%s: segment [0x%x, 0x%x) is neither inside the runtime region "
@@ -299,13 +283,13 @@ int main(int argc, char **argv)
 		die("out of memory");
 	for (unsigned i = 0; i < e.phnum; i++) {
 		const uint8_t *ph = e.data + e.phoff + (uint64_t)i * sizeof(Elf32_Phdr);
-		uint32_t va = rd32(ph + offsetof(Elf32_Phdr, p_vaddr));
-		uint32_t filesz = rd32(ph + offsetof(Elf32_Phdr, p_filesz));
+		uint32_t va = npu_le32_get(ph + offsetof(Elf32_Phdr, p_vaddr));
+		uint32_t filesz = npu_le32_get(ph + offsetof(Elf32_Phdr, p_filesz));
 
-		if (rd32(ph + offsetof(Elf32_Phdr, p_type)) != PT_LOAD || !filesz)
+		if (npu_le32_get(ph + offsetof(Elf32_Phdr, p_type)) != PT_LOAD || !filesz)
 			continue;
 		memcpy(file + NPU_FW_IMAGE_OFFSET + (va - img_lo),
-		       elf_at(&e, rd32(ph + offsetof(Elf32_Phdr, p_offset)), filesz, "segment"),
+		       elf_at(&e, npu_le32_get(ph + offsetof(Elf32_Phdr, p_offset)), filesz, "segment"),
 		       filesz);
 	}
 
@@ -314,27 +298,27 @@ int main(int argc, char **argv)
 		 NPU_API_MAJOR(PACK_BOOT_API), NPU_API_MINOR(PACK_BOOT_API));
 	memcpy(file + NPU_FW_VERSION_OFFSET, vstr, strlen(vstr) + 1);
 
-	hdr = file;
-	put32(H(header_version), NPU_FW_HEADER_VERSION);
-	put32(H(image_format), NPU_FW_IMAGE_FORMAT_RV32);
-	put64(H(image_load_address), img_lo);
-	put32(H(image_size), (uint32_t)(img_hi - img_lo));
-	put64(H(entry_point), e.entry);
-	memcpy(H(vpu_version), version, strlen(version));
-	put32(H(compression_type), 0);
-	put64(H(firmware_version_load_address), (uint64_t)runtime + NPU_FW_BOOT_PARAMS_SIZE);
-	put32(H(firmware_version_size), (uint32_t)strlen(vstr) + 1);
-	put64(H(boot_params_load_address), runtime);
-	put32(H(api_version) + 4 * NPU_FW_API_BOOT, PACK_BOOT_API);
-	put32(H(api_version) + 4 * NPU_FW_API_JSM, PACK_JSM_API);
-	put32(H(runtime_size), runtime_size);
-	put32(H(shave_nn_fw_size), 0);
-	put32(H(preemption_buffer_1_size), PACK_PREEMPT_SIZE);
-	put32(H(preemption_buffer_2_size), PACK_PREEMPT_SIZE);
+	hdr.header_version = NPU_FW_HEADER_VERSION;
+	hdr.image_format = NPU_FW_IMAGE_FORMAT_RV32;
+	hdr.image_load_address = img_lo;
+	hdr.image_size = (uint32_t)(img_hi - img_lo);
+	hdr.entry_point = e.entry;
+	memcpy(hdr.vpu_version, version, strlen(version));
+	hdr.compression_type = 0;
+	hdr.firmware_version_load_address = (uint64_t)runtime + NPU_FW_BOOT_PARAMS_SIZE;
+	hdr.firmware_version_size = (uint32_t)strlen(vstr) + 1;
+	hdr.boot_params_load_address = runtime;
+	hdr.api_version[NPU_FW_API_BOOT] = PACK_BOOT_API;
+	hdr.api_version[NPU_FW_API_JSM] = PACK_JSM_API;
+	hdr.runtime_size = runtime_size;
+	hdr.shave_nn_fw_size = 0;
+	hdr.preemption_buffer_1_size = PACK_PREEMPT_SIZE;
+	hdr.preemption_buffer_2_size = PACK_PREEMPT_SIZE;
 	if (ro_end > ro_start) {
-		put64(H(ro_section_start_address), ro_start);
-		put32(H(ro_section_size), ro_end - ro_start);
+		hdr.ro_section_start_address = ro_start;
+		hdr.ro_section_size = ro_end - ro_start;
 	}
+	npu_fw_header_encode(&hdr, file);
 
 	/* Self-check with the parser the driver uses. */
 	err = npu_fw_parse(file, file_size, &info, why, sizeof(why));

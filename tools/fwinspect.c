@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fwinspect: print every field of NPU firmware file headers (hw-facts §4.2)
- * and whether the driver would accept the file (driver/lib/fw_header.c,
- * the same checks as Linux 6.12 plus ours).
+ * and whether it is a valid firmware file (format/fw_file.c: the checks
+ * of Linux 6.12 plus ours; the driver's parser).
  *
  *   fwinspect [--json] FILE...
  *
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "npu/fw_header.h"
+#include "npu-format/fw_file.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE   2

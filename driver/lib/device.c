@@ -60,6 +60,41 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* A copy of a NULL-terminated list (at most NPU_FW_SEARCH_DIRS_MAX
+ * entries); *ok is cleared when memory runs out. */
+static char **dup_dirs(const char *const *dirs, bool *ok)
+{
+	char **copy;
+	size_t n = 0;
+
+	if (!dirs)
+		return NULL;
+	while (dirs[n] && n < NPU_FW_SEARCH_DIRS_MAX)
+		n++;
+	copy = calloc(n + 1, sizeof(char *));
+	if (!copy) {
+		*ok = false;
+		return NULL;
+	}
+	for (size_t i = 0, j = 0; i < n; i++) {
+		char *d = strdup(dirs[i]);
+
+		if (d)
+			copy[j++] = d;
+		else
+			*ok = false;
+	}
+	return copy;
+}
+
+static void free_dirs(char **dirs)
+{
+	if (dirs)
+		for (char **d = dirs; *d; d++)
+			free(*d);
+	free(dirs);
+}
+
 static void backends_list(char *buf, size_t len)
 {
 	size_t n = 0;
@@ -90,6 +125,7 @@ int npu_open(const struct npu_open_params *params, struct npu_device **out)
 	struct npu_device *dev;
 	const struct npu_os_ops *ops;
 	char list[128];
+	bool dirs_ok = true;
 	int ret;
 
 	*out = NULL;
@@ -104,15 +140,8 @@ int npu_open(const struct npu_open_params *params, struct npu_device **out)
 	snprintf(dev->backend, sizeof(dev->backend), "%s", params->backend ? params->backend : "sim");
 	dev->backend_args = strdup(params->backend_args ? params->backend_args : "");
 	dev->firmware_path = dup_or_null(params->firmware_path);
-	if (params->search_dirs) {
-		size_t n = 0;
-
-		while (params->search_dirs[n] && n < NPU_FW_SEARCH_DIRS_MAX)
-			n++;
-		dev->search_dirs = calloc(n + 1, sizeof(char *));
-		for (size_t i = 0; dev->search_dirs && i < n; i++)
-			dev->search_dirs[i] = dup_or_null(params->search_dirs[i]);
-	}
+	dev->search_dirs = dup_dirs(params->search_dirs, &dirs_ok);
+	dev->app_firmware_dirs = dup_dirs(params->app_firmware_dirs, &dirs_ok);
 	dev->log_fn = params->log;
 	dev->log_user = params->log_user;
 	dev->log_level = params->log_level;
@@ -123,7 +152,7 @@ int npu_open(const struct npu_open_params *params, struct npu_device **out)
 	ranges_init(dev);
 	*out = dev;
 	if (!dev->diag || !dev->backend_args || (params->firmware_path && !dev->firmware_path) ||
-	    (params->search_dirs && !dev->search_dirs))
+	    !dirs_ok)
 		return npu_fail(dev, -ENOMEM, "open: out of memory");
 	if (params->sched_mode != NPU_SCHED_OS && params->sched_mode != NPU_SCHED_HW)
 		return npu_fail(dev, -EINVAL, "open: unknown scheduling mode %d", params->sched_mode);
@@ -744,10 +773,8 @@ void npu_close(struct npu_device *dev)
 		dev->os = NULL;
 	}
 	npu_fw_release(dev);
-	if (dev->search_dirs)
-		for (char **d = dev->search_dirs; *d; d++)
-			free(*d);
-	free(dev->search_dirs);
+	free_dirs(dev->search_dirs);
+	free_dirs(dev->app_firmware_dirs);
 	free(dev->firmware_path);
 	free(dev->backend_args);
 	free(dev->diag);

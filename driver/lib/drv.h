@@ -445,6 +445,7 @@ struct npu_device {
 	char *backend_args;
 	char *firmware_path;
 	char **search_dirs;               /* NULL-terminated, or NULL for defaults */
+	char **app_firmware_dirs;         /* NULL-terminated, or NULL */
 	npu_log_fn log_fn;
 	void *log_user;
 	enum npu_log_level log_level;

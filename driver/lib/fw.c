@@ -6,32 +6,29 @@
  * image (ivpu_fw_load). hw-facts §4.1-§4.3, hw-facts §8.
  *
  * Everything up to and including validation happens before the device is
- * touched, so a bad file never leaves a half-initialised device.
+ * touched, so a bad file never leaves a half-initialised device; that
+ * includes refusing any image our control core cannot run (a LEON image).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "drv.h"
-#include "npu/fw_header.h"
+#include "npu-format/fw_file.h"
 
-/* Set by the build (mk/driver.mk): where `make install` puts the firmware
- * ($(PREFIX)/share/intel-npu-mtl/firmware, files without the intel/vpu/
- * prefix). A build setting, not a platform switch. */
-#ifndef NPU_FW_INSTALL_DIR
-#define NPU_FW_INSTALL_DIR "/usr/local/share/intel-npu-mtl/firmware"
-#endif
-
-/* Names Linux 6.12 requests for 37xx, in order (ivpu_fw.c fw_names[]) */
+/* Names Linux 6.12 requests for 37xx, in order (ivpu_fw.c fw_names[]);
+ * each is also tried without the prefix, the layout of a directory that
+ * holds only NPU firmware (build/firmware, share/intel-npu-mtl/firmware). */
+#define FW_NAME_PREFIX "intel/vpu/"
 static const char *const fw_names[] = {
-	"intel/vpu/vpu_37xx_v1.bin",
-	"intel/vpu/vpu_37xx_v0.0.bin",
+	"vpu_37xx_v1.bin",
+	"vpu_37xx_v0.0.bin",
 };
 
-static const char *const fw_default_dirs[] = {
+/* Searched after $NPU_FIRMWARE_PATH and the application's directories. */
+static const char *const fw_system_dirs[] = {
 	"/lib/firmware/updates",
 	"/lib/firmware",
-	NPU_FW_INSTALL_DIR,
 };
 
 #define FW_READ_CHUNK    (1u << 20)
@@ -91,15 +88,53 @@ static int read_file(const char *path, uint8_t **data, size_t *size, char *why, 
 	return 0;
 }
 
+/* The directories to search, in order (npu.h, struct npu_open_params):
+ * their number, or -ENOMEM. *env_copy holds the split $NPU_FIRMWARE_PATH;
+ * free it after use. */
+static int fw_search_dirs(struct npu_device *dev, const char **dirs, size_t max,
+			  char **env_copy)
+{
+	const char *env = getenv("NPU_FIRMWARE_PATH");
+	size_t n = 0;
+
+	*env_copy = NULL;
+	if (dev->search_dirs) {
+		for (char **d = dev->search_dirs; *d && n < max; d++)
+			dirs[n++] = *d;
+		return (int)n;
+	}
+	if (env && *env) {
+		*env_copy = strdup(env);
+		if (!*env_copy)
+			return -ENOMEM;
+	}
+	/* colon-separated; empty entries are skipped */
+	for (char *tok = *env_copy; tok && n < max;) {
+		char *colon = strchr(tok, ':');
+
+		if (colon)
+			*colon = '\0';
+		if (*tok)
+			dirs[n++] = tok;
+		tok = colon ? colon + 1 : NULL;
+	}
+	if (dev->app_firmware_dirs)
+		for (char **d = dev->app_firmware_dirs; *d && n < max; d++)
+			dirs[n++] = *d;
+	for (size_t i = 0; i < NPU_ARRAY_SIZE(fw_system_dirs) && n < max; i++)
+		dirs[n++] = fw_system_dirs[i];
+	return (int)n;
+}
+
 /* The file to use: the explicit path, else the first name found in the
  * search directories. */
 static int fw_find(struct npu_device *dev, char *path, size_t path_len, uint8_t **data,
 		   size_t *size)
 {
-	char why[256], tried[1024] = "";
-	const char *dirs[NPU_FW_SEARCH_DIRS_MAX + 16];
-	char *env_copy = NULL;
-	size_t ndirs = 0, tlen = 0;
+	char why[256], where[384] = "";
+	const char *dirs[2 * NPU_FW_SEARCH_DIRS_MAX + NPU_ARRAY_SIZE(fw_system_dirs) + 16];
+	char *env_copy;
+	size_t ndirs, wlen = 0;
 	int ret, other_err = 0;
 
 	if (dev->firmware_path) {
@@ -110,43 +145,14 @@ static int fw_find(struct npu_device *dev, char *path, size_t path_len, uint8_t 
 		return 0;
 	}
 
-	if (dev->search_dirs) {
-		for (char **d = dev->search_dirs; *d && ndirs < NPU_ARRAY_SIZE(dirs); d++)
-			dirs[ndirs++] = *d;
-	} else {
-		const char *env = getenv("NPU_FIRMWARE_PATH");
-
-		if (env && *env) {
-			env_copy = strdup(env);
-			if (!env_copy)
-				return npu_fail(dev, -ENOMEM, "firmware search: out of memory");
-			/* colon-separated; empty entries are skipped */
-			for (char *tok = env_copy; tok &&
-			     ndirs < NPU_ARRAY_SIZE(dirs) - NPU_ARRAY_SIZE(fw_default_dirs);) {
-				char *colon = strchr(tok, ':');
-
-				if (colon)
-					*colon = '\0';
-				if (*tok)
-					dirs[ndirs++] = tok;
-				tok = colon ? colon + 1 : NULL;
-			}
-		}
-		for (size_t i = 0; i < NPU_ARRAY_SIZE(fw_default_dirs); i++)
-			dirs[ndirs++] = fw_default_dirs[i];
-	}
-
+	ret = fw_search_dirs(dev, dirs, NPU_ARRAY_SIZE(dirs), &env_copy);
+	if (ret < 0)
+		return npu_fail(dev, ret, "firmware search: out of memory");
+	ndirs = (size_t)ret;
 	for (size_t n = 0; n < NPU_ARRAY_SIZE(fw_names); n++) {
 		for (size_t d = 0; d < 2 * ndirs; d++) {
-			const char *dir = dirs[d / 2], *name = fw_names[n];
-
-			/* "dir/intel/vpu/x.bin"; the install dir also holds plain "x.bin" */
-			if (d % 2) {
-				if (strcmp(dir, NPU_FW_INSTALL_DIR))
-					continue;
-				name = strrchr(name, '/') + 1;
-			}
-			snprintf(path, path_len, "%s/%s", dir, name);
+			snprintf(path, path_len, "%s/%s%s", dirs[d / 2], d % 2 ? "" : FW_NAME_PREFIX,
+				 fw_names[n]);
 			ret = read_file(path, data, size, why, sizeof(why));
 			if (!ret) {
 				free(env_copy);
@@ -157,15 +163,41 @@ static int fw_find(struct npu_device *dev, char *path, size_t path_len, uint8_t 
 				other_err = ret;
 				npu_warn(dev, "firmware %s: %s; trying the next candidate", path, why);
 			}
-			if (tlen < sizeof(tried))
-				tlen += (size_t)snprintf(tried + tlen, sizeof(tried) - tlen, "%s%s",
-							 tlen ? ", " : "", path);
 		}
 	}
+	for (size_t d = 0; d < ndirs && wlen < sizeof(where); d++)
+		wlen += (size_t)snprintf(where + wlen, sizeof(where) - wlen, "%s%s",
+					 d ? ", " : "", dirs[d]);
 	free(env_copy);
 	path[0] = '\0';
-	return npu_fail(dev, other_err ? other_err : -ENOENT, "firmware not found; tried %s",
-			tlen ? tried : "(no search directories)");
+	if (!ndirs)
+		return npu_fail(dev, -ENOENT, "firmware not found: no search directories");
+	return npu_fail(dev, other_err ? other_err : -ENOENT, "firmware not found: looked for "
+			FW_NAME_PREFIX "%s, " FW_NAME_PREFIX "%s and both without "
+			FW_NAME_PREFIX " in %s", fw_names[0], fw_names[1], where);
+}
+
+/*
+ * The modelled control core is an RV32IM hart (docs/deviations.md D1, D2),
+ * so the only image it can run is ours. Linux only prints image_format, and
+ * a LEON file is valid in every other respect (hw-facts §4.3), so without
+ * this check Intel's image would be loaded and started, and the boot would
+ * time out a second later with nothing to say why.
+ */
+static int check_image_format(struct npu_device *dev, const char *path, uint32_t format)
+{
+	static const char use_ours[] = "use the project's build/firmware/vpu_37xx_v1.bin "
+		"(installed: $PREFIX/share/intel-npu-mtl/firmware/vpu_37xx_v1.bin)";
+
+	if (format == NPU_FW_IMAGE_FORMAT_RV32)
+		return 0;
+	if (format == NPU_FW_IMAGE_FORMAT_LEON)
+		return npu_fail(dev, -ENOEXEC, "firmware %s: LEON image (image_format %u), Intel's "
+				"firmware for the real LeonRT core, which this simulator does not run "
+				"(its control core is RV32IM); %s", path, format, use_ours);
+	return npu_fail(dev, -ENOEXEC, "firmware %s: image_format 0x%08x is not RV32 (0x%08x), the "
+			"only format the simulated control core runs; %s", path, format,
+			NPU_FW_IMAGE_FORMAT_RV32, use_ours);
 }
 
 void npu_fw_release(struct npu_device *dev)
@@ -198,6 +230,11 @@ int npu_fw_request(struct npu_device *dev)
 				npu_fw_err_name(ret));
 	}
 	/* Checks the parser leaves to the loader: */
+	ret = check_image_format(dev, fw->path, info.hdr.image_format);
+	if (ret) {
+		free(data);
+		return ret;
+	}
 	if (!NPU_IS_ALIGNED(info.runtime_addr, NPU_MMU_PAGE_SIZE)) {
 		free(data);
 		return npu_fail(dev, -ENOEXEC, "firmware %s: runtime region 0x%llx is not 4 KiB "

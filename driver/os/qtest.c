@@ -2,7 +2,7 @@
 /*
  * The driver's "qtest" OS backend (npu/os.h): the driver runs on the host
  * and drives a real QEMU with -device intel-npu-mtl over the qtest protocol
- * (tests/qtest/qtest_client.h), so every register access, DMA and
+ * (qtest_client.h, next to this file), so every register access, DMA and
  * interrupt goes through QEMU's PCI, memory and MSI code exactly as for a
  * guest driver.
  *

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "npu/npu.h"
 #include "npu/bringup.h"
@@ -24,6 +25,7 @@
 #include "intel-npu/pci.h"
 #include "intel-npu/regs_btrs.h"
 #include "intel-npu/regs_ip.h"
+#include "tool_paths.h"
 
 /* Exit codes (documented in --help) */
 enum {
@@ -128,9 +130,11 @@ static int exit_code_for(int err, bool firmware_stage)
 {
 	switch (err) {
 	case 0:          return EXIT_OK;
+	case -ENOEXEC:   return EXIT_FIRMWARE;
+	/* a missing file: the firmware while it is being found, else what the
+	 * backend needs (the QEMU binary, /dev/vfio, ...) */
 	case -ENOENT:
-	case -ENOEXEC:
-	case -EACCES:    return EXIT_FIRMWARE;
+	case -EACCES:    return firmware_stage ? EXIT_FIRMWARE : EXIT_BACKEND;
 	case -ETIMEDOUT: return EXIT_TIMEOUT;
 	case -ENODEV:    return EXIT_BACKEND;
 	case -EBADMSG:
@@ -438,6 +442,64 @@ static int cmd_status(struct run *r)
 	return 0;
 }
 
+/* ---- Files next to npuctl ------------------------------------------------------------ */
+
+/* Does the comma-separated key=value list give key? ("extra=" takes the rest.) */
+static bool backend_arg_given(const char *args, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = args; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		if (!strncmp(p, key, klen) && p[klen] == '=')
+			return true;
+		if (!strncmp(p, "extra=", 6))
+			break;
+	}
+	return false;
+}
+
+/*
+ * The qtest backend's QEMU: qemu= in --backend-args, else $QTEST_QEMU_BINARY
+ * (both left to the backend), else the one next to npuctl, passed on as
+ * qemu=PATH. Returns the backend arguments to use (*owned is set when they
+ * were allocated), or NULL with a message naming every place looked at.
+ */
+static const char *qtest_backend_args(const char *args, const struct tool_paths *tp,
+				      char **owned, char *err, size_t errlen)
+{
+	const char *env = getenv("QTEST_QEMU_BINARY");
+	size_t len;
+
+	*owned = NULL;
+	if (backend_arg_given(args, "qemu") || (env && *env))
+		return args;
+	if (tp->qemu[0] && access(tp->qemu, X_OK) == 0) {
+		if (strchr(tp->qemu, ',')) {
+			snprintf(err, errlen, "the QEMU next to npuctl, %s, has a comma in its path, "
+				 "which --backend-args cannot carry; set $QTEST_QEMU_BINARY", tp->qemu);
+			return NULL;
+		}
+		len = strlen(tp->qemu) + strlen(args) + 8;
+		*owned = malloc(len);
+		if (!*owned) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		snprintf(*owned, len, "qemu=%s%s%s", tp->qemu, *args ? "," : "", args);
+		return *owned;
+	}
+	if (tp->qemu[0])
+		snprintf(err, errlen, "no QEMU for the qtest backend: no qemu=PATH in --backend-args, "
+			 "$QTEST_QEMU_BINARY is not set, and %s (next to npuctl) %s; build it "
+			 "with `make qemu`", tp->qemu, access(tp->qemu, F_OK) ? "does not exist" :
+			 "is not executable");
+	else
+		snprintf(err, errlen, "no QEMU for the qtest backend: no qemu=PATH in --backend-args, "
+			 "$QTEST_QEMU_BINARY is not set, and npuctl cannot look next to itself (%s)",
+			 tp->exe_why);
+	return NULL;
+}
+
 /* ---- Main ------------------------------------------------------------------------------ */
 
 static void usage(FILE *f)
@@ -466,10 +528,8 @@ static void usage(FILE *f)
 	fprintf(f, " (default sim)\n"
 "  --backend-args=STR    backend options, e.g. sim: \"device-id=0xad1d,ipus=100,trace=1\",\n"
 "                        qtest: \"qemu=PATH\", linux: a PCI address\n"
-"  --firmware=PATH       firmware file (default: search intel/vpu/vpu_37xx_v1.bin,\n"
-"                        then _v0.0.bin, in $NPU_FIRMWARE_PATH, /lib/firmware/updates,\n"
-"                        /lib/firmware and the install directory)\n"
-"  --firmware-dir=DIR    search DIR instead of the defaults (repeatable)\n"
+"  --firmware=PATH       firmware file (default: the search below)\n"
+"  --firmware-dir=DIR    search DIR instead of the default directories (repeatable)\n"
 "  --sched=os|hw         scheduling mode (default os)\n"
 "  --fw-log-level=N      firmware log level 1 (debug) .. 5 (fatal), default 4\n"
 "  --count=N             heartbeats / doorbells (default 1)\n"
@@ -477,6 +537,16 @@ static void usage(FILE *f)
 "  --json                one JSON object on stdout\n"
 "  -v, -vv, -vvv         driver log at info, debug, trace (every register access)\n"
 "  -h, --help            this text\n"
+"\n"
+"firmware search (without --firmware): vpu_37xx_v1.bin, then vpu_37xx_v0.0.bin, each\n"
+"as DIR/intel/vpu/NAME and DIR/NAME, in the --firmware-dir directories, or else in:\n"
+"  1. $NPU_FIRMWARE_PATH (colon-separated directories)\n"
+"  2. the firmware next to this npuctl: <build>/firmware for <build>/tools/npuctl,\n"
+"     <prefix>/share/intel-npu-mtl/firmware for <prefix>/bin/npuctl\n"
+"  3. /lib/firmware/updates, /lib/firmware\n"
+"QEMU for --backend=qtest: --backend-args=qemu=PATH, else $QTEST_QEMU_BINARY, else\n"
+"  the QEMU next to this npuctl: <build>/qemu/qemu-system-x86_64 for <build>/tools/npuctl,\n"
+"  <prefix>/bin/qemu-system-x86_64 for <prefix>/bin/npuctl\n"
 "\n"
 "exit codes:\n"
 "  0 success            1 device error         2 usage\n"
@@ -572,13 +642,23 @@ int main(int argc, char **argv)
 	struct npu_open_params p;
 	struct opts o;
 	struct run r = { 0 };
+	struct tool_paths *tp = calloc(1, sizeof(*tp));
+	const char *app_fw_dirs[2] = { NULL, NULL };
+	char *owned_args = NULL, tool_err[PATH_MAX + 512] = "";
 	bool first_line = true;
 	int ret, code;
 
+	if (!tp) {
+		fprintf(stderr, "npuctl: out of memory\n");
+		return EXIT_INTERNAL;
+	}
 	if (parse(argc, argv, &o)) {
 		code = EXIT_USAGE;
 		goto usage_out;
 	}
+	tool_paths_init(tp, argv[0]);
+	if (tp->firmware_dir[0])
+		app_fw_dirs[0] = tp->firmware_dir;
 	json_mode = o.json;
 	verbosity = o.verbose;
 	json_first = true;
@@ -587,6 +667,7 @@ int main(int argc, char **argv)
 	p.backend_args = o.backend_args;
 	p.firmware_path = o.firmware;
 	p.search_dirs = o.ndirs ? o.dirs : NULL;
+	p.app_firmware_dirs = app_fw_dirs;
 	p.log = log_to_stderr;
 	p.log_level = o.verbose >= 3 ? NPU_LOG_TRACE : o.verbose == 2 ? NPU_LOG_DEBUG :
 		      o.verbose == 1 ? NPU_LOG_INFO : NPU_LOG_WARN;
@@ -597,6 +678,14 @@ int main(int argc, char **argv)
 	if (json_mode) {
 		fputs("{", stdout);
 		j_s("command", o.cmd);
+	}
+	if (!strcmp(o.backend, "qtest")) {
+		p.backend_args = qtest_backend_args(o.backend_args, tp, &owned_args, tool_err,
+						    sizeof(tool_err));
+		if (!p.backend_args) {
+			step(&r, "open", -ENODEV);
+			goto out;
+		}
 	}
 	ret = npu_open(&p, &r.dev);
 	step(&r, "open", ret);
@@ -657,7 +746,8 @@ int main(int argc, char **argv)
 out:
 	code = exit_code_for(r.err, r.fw_stage);
 	if (r.err) {
-		const char *why = r.dev ? npu_last_error(r.dev) : npu_strerror(r.err);
+		const char *why = r.dev ? npu_last_error(r.dev) : tool_err[0] ? tool_err :
+				  npu_strerror(r.err);
 		const char *diag = r.dev ? npu_last_diagnosis(r.dev) : "";
 
 		if (json_mode) {
@@ -683,7 +773,8 @@ out:
 		j_u("exit_code", (unsigned)code);
 		puts("\n}");
 	}
-	return code;
 usage_out:
+	free(owned_args);
+	free(tp);
 	return code;
 }

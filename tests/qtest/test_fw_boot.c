@@ -64,7 +64,7 @@
 #include "intel-npu/regs_ip.h"
 #include "intel-npu/regs_mmu.h"
 #include "intel-npu/va_layout.h"
-#include "npu/fw_header.h"
+#include "npu-format/fw_file.h"
 #include "npu/npu.h"
 #include "npu/bringup.h"
 #include "npu/diag.h"

@@ -16,6 +16,7 @@
 #include "drv.h"
 #include "fake_npu.h"
 #include "intel-npu/fw_header.h"
+#include "npu-format/fw_file.h"
 
 static struct fake_npu *f;
 static struct npu_device *dev;
@@ -119,6 +120,88 @@ static void test_runtime_out_of_range(void)
 	free(file);
 }
 
+/* A file with the header of Intel's vpu_37xx_v1.bin (hw-facts §4.3): valid
+ * in every respect but the image format. */
+static uint8_t *intel_leon_file(size_t *size)
+{
+	struct npu_fw_header h = { 0 };
+	uint8_t *file;
+
+	*size = 2435480;
+	file = calloc(1, *size);
+	h.header_version = 1;
+	h.image_format = NPU_FW_IMAGE_FORMAT_LEON;
+	h.image_load_address = 0x84802000;
+	h.image_size = 0x250998;
+	h.entry_point = 0x84803000;
+	memcpy(h.vpu_version, "0.0.0", 5);
+	h.compression_type = 1;
+	h.firmware_version_load_address = 0x84801000;
+	h.firmware_version_size = 139;
+	h.boot_params_load_address = 0x84800000;
+	h.api_version[0] = 0x0003001F;
+	h.api_version[2] = 0x00010000;
+	h.api_version[3] = 0x0004000F;
+	h.api_version[4] = 0x00030023;
+	h.api_version[6] = 0x00010000;
+	h.api_version[7] = 0x00070000;
+	h.runtime_size = 0x04000000;
+	h.shave_nn_fw_size = 0x16B8;
+	h.preemption_buffer_1_size = 0xD800;
+	h.preemption_buffer_2_size = 0x7FE000;
+	h.preemption_buffer_1_max_size = 0x13C00;
+	h.preemption_buffer_2_max_size = 0xBFD000;
+	npu_fw_header_encode(&h, file);
+	strcpy((char *)file + NPU_FW_VERSION_OFFSET, "20260305*MTL_CLIENT_SILICON-NVR+NN-deployment*");
+	return file;
+}
+
+static void test_intel_leon_image(void)
+{
+	size_t size;
+	uint8_t *file = intel_leon_file(&size);
+	const char *path = fake_write_file(file, size);
+	struct npu_info info;
+
+	/* refused before any device access, in one line that says why and what to use */
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(fake_open(f, path, &dev), 0);
+	CU_ASSERT_EQUAL(npu_boot(dev), -ENOEXEC);
+	CU_ASSERT_EQUAL(fake_device_accesses(f), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), path));
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "LEON image (image_format 1), Intel's "
+				      "firmware for the real LeonRT core, which this simulator "
+				      "does not run"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "build/firmware/vpu_37xx_v1.bin"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev),
+				      "share/intel-npu-mtl/firmware/vpu_37xx_v1.bin"));
+	CU_ASSERT_PTR_NULL(strchr(npu_last_error(dev), '\n'));
+	npu_get_info(dev, &info);
+	CU_ASSERT_FALSE(info.fw_loaded);
+	done();
+
+	/* the format is the only reason: the same header marked RV32 is accepted */
+	npu_le32_put(file + offsetof(struct npu_fw_header, image_format), NPU_FW_IMAGE_FORMAT_RV32);
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(fake_open(f, fake_write_file(file, size), &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), 0);
+	CU_ASSERT_EQUAL(fake_device_accesses(f), 0);
+	done();
+	free(file);
+}
+
+static void test_unknown_image_format(void)
+{
+	struct npu_fw_header *h;
+	size_t size;
+	uint8_t *file = fake_fw_image(0x1000, &size, &h);
+
+	h->image_format = 0;
+	expect_invalid(file, size, -ENOEXEC, "image_format 0x00000000 is not RV32 (0x32335652), "
+		       "the only format the simulated control core runs");
+	free(file);
+}
+
 static void test_image_over_boot_params(void)
 {
 	struct npu_fw_header *h;
@@ -160,7 +243,8 @@ static void mkdirs(void)
 	}
 }
 
-static void put(int d, const char *name, const char *version)
+/* A firmware file at tmpdir[d]/relpath whose version string is version. */
+static void put_at(int d, const char *relpath, const char *version)
 {
 	struct npu_fw_header *h;
 	char p[256];
@@ -169,11 +253,20 @@ static void put(int d, const char *name, const char *version)
 	FILE *fp;
 
 	snprintf((char *)file + NPU_FW_VERSION_OFFSET, 64, "%s", version);
-	snprintf(p, sizeof(p), "%s/intel/vpu/%s", tmpdir[d], name);
+	snprintf(p, sizeof(p), "%s/%s", tmpdir[d], relpath);
 	fp = fopen(p, "wb");
 	fwrite(file, 1, size, fp);
 	fclose(fp);
 	free(file);
+}
+
+/* ... as a firmware tree holds it (intel/vpu/name) */
+static void put(int d, const char *name, const char *version)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "intel/vpu/%s", name);
+	put_at(d, rel, version);
 }
 
 static void rmdirs(void)
@@ -209,17 +302,25 @@ static void test_search_order(void)
 	char want[512];
 
 	mkdirs();
-	/* nothing anywhere: every candidate is named, v1 names first */
+	/* nothing anywhere: every name and directory is named, in search order */
 	CU_ASSERT_EQUAL(request_with_dirs(dirs, &info), -ENOENT);
-	snprintf(want, sizeof(want), "tried %s/intel/vpu/vpu_37xx_v1.bin, %s/intel/vpu/vpu_37xx_v1.bin",
-		 tmpdir[0], tmpdir[1]);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), want) != NULL);
-	snprintf(want, sizeof(want), "%s/intel/vpu/vpu_37xx_v0.0.bin", tmpdir[2]);
-	CU_ASSERT_TRUE(strstr(npu_last_error(dev), want) != NULL);
+	snprintf(want, sizeof(want), "firmware not found: looked for intel/vpu/vpu_37xx_v1.bin, "
+		 "intel/vpu/vpu_37xx_v0.0.bin and both without intel/vpu/ in %s, %s, %s",
+		 tmpdir[0], tmpdir[1], tmpdir[2]);
+	CU_ASSERT_STRING_EQUAL(npu_last_error(dev), want);
 	done();
 
-	/* v0.0 alone is found */
+	/* a directory of firmware files only (build/firmware) holds the bare name */
+	put_at(2, "vpu_37xx_v0.0.bin", "flat-old");
+	CU_ASSERT_EQUAL(request_with_dirs(dirs, &info), 0);
+	CU_ASSERT_STRING_EQUAL(info.fw_version, "flat-old");
+	snprintf(want, sizeof(want), "%s/vpu_37xx_v0.0.bin", tmpdir[2]);
+	CU_ASSERT_STRING_EQUAL(info.fw_path, want);
+	done();
+
+	/* v0.0 is found in the first directory that has it, tree before bare name */
 	put(0, "vpu_37xx_v0.0.bin", "old");
+	put_at(0, "vpu_37xx_v0.0.bin", "flat-old-in-dir0");
 	CU_ASSERT_EQUAL(request_with_dirs(dirs, &info), 0);
 	CU_ASSERT_STRING_EQUAL(info.fw_version, "old");
 	done();
@@ -261,10 +362,84 @@ static void test_env_path(void)
 	setenv("NPU_FIRMWARE_PATH", tmpdir[0], 1);
 	f = fake_npu_new();
 	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
-	if (npu_step_fw_request(dev) == -ENOENT)
-		CU_ASSERT_TRUE(strstr(npu_last_error(dev), "/lib/firmware/updates/intel/vpu") != NULL);
+	if (npu_step_fw_request(dev) == -ENOENT) {
+		snprintf(env, sizeof(env), "in %s, /lib/firmware/updates, /lib/firmware", tmpdir[0]);
+		CU_ASSERT_TRUE(strstr(npu_last_error(dev), env) != NULL);
+	}
 	done();
 	unsetenv("NPU_FIRMWARE_PATH");
+	rmdirs();
+}
+
+/* The application's own directories (npuctl: next to its executable) come
+ * after $NPU_FIRMWARE_PATH and before the system's. */
+static void test_app_dirs(void)
+{
+	const char *app[] = { tmpdir[1], tmpdir[2], NULL };
+	const char *only[] = { tmpdir[0], NULL };
+	struct npu_open_params p;
+	struct npu_info info;
+	char want[512];
+	int ret;
+
+	unsetenv("NPU_FIRMWARE_PATH");
+	mkdirs();
+	put_at(2, "vpu_37xx_v1.bin", "app-dir2");
+	f = fake_npu_new();
+	fake_params(&p, NULL);
+	p.app_firmware_dirs = app;
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), 0);
+	npu_get_info(dev, &info);
+	CU_ASSERT_STRING_EQUAL(info.fw_version, "app-dir2");
+	CU_ASSERT_EQUAL(fake_device_accesses(f), 0);
+	done();
+
+	/* $NPU_FIRMWARE_PATH wins */
+	put(0, "vpu_37xx_v1.bin", "from-env");
+	setenv("NPU_FIRMWARE_PATH", tmpdir[0], 1);
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), 0);
+	npu_get_info(dev, &info);
+	CU_ASSERT_STRING_EQUAL(info.fw_version, "from-env");
+	done();
+	unsetenv("NPU_FIRMWARE_PATH");
+
+	/* explicit search directories replace all of the defaults, the app's too */
+	f = fake_npu_new();
+	p.search_dirs = only;
+	rmdirs();
+	mkdirs();
+	put_at(1, "vpu_37xx_v1.bin", "app-dir1");
+	p.app_firmware_dirs = app;
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	CU_ASSERT_EQUAL(npu_step_fw_request(dev), -ENOENT);
+	snprintf(want, sizeof(want), "in %s", tmpdir[0]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), want));
+	CU_ASSERT_PTR_NULL(strstr(npu_last_error(dev), tmpdir[1]));
+	done();
+
+	/* nothing in the app's directories: the message lists them, then the system's
+	 * (unless this machine has an NPU firmware of its own, which is then found) */
+	rmdirs();
+	mkdirs();
+	p.search_dirs = NULL;
+	f = fake_npu_new();
+	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
+	ret = npu_step_fw_request(dev);
+	npu_get_info(dev, &info);
+	if (ret == 0) {
+		CU_ASSERT_EQUAL(strncmp(info.fw_path, "/lib/firmware/", 14), 0);
+	} else {
+		snprintf(want, sizeof(want), "in %s, %s, /lib/firmware/updates, /lib/firmware",
+			 tmpdir[1], tmpdir[2]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), want));
+		if (!strstr(npu_last_error(dev), want))
+			fprintf(stderr, "\n    last error: %s\n    expected: %s\n",
+				npu_last_error(dev), want);
+	}
+	done();
 	rmdirs();
 }
 
@@ -391,9 +566,12 @@ int main(void)
 	CU_add_test(s, "entry point outside the image", test_entry_outside_image);
 	CU_add_test(s, "runtime region out of range", test_runtime_out_of_range);
 	CU_add_test(s, "image over the boot params page", test_image_over_boot_params);
+	CU_add_test(s, "Intel's LEON image refused (hw-facts 4.3)", test_intel_leon_image);
+	CU_add_test(s, "unknown image_format refused", test_unknown_image_format);
 	CU_add_test(s, "JSM API older than 3.0", test_api_too_old);
 	CU_add_test(s, "search order: names, then directories", test_search_order);
 	CU_add_test(s, "NPU_FIRMWARE_PATH", test_env_path);
+	CU_add_test(s, "application directories", test_app_dirs);
 	CU_add_test(s, "load: image, zeroing, mappings, buffers", test_load_contents_and_layout);
 	CU_add_test(s, "read-only section", test_read_only_section);
 	CU_add_test(s, "verbose log 8 MiB at INFO", test_verbose_log_size_follows_level);

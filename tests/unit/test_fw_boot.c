@@ -29,7 +29,7 @@
 #include <CUnit/Basic.h>
 
 #include "model_harness.h"
-#include "npu/fw_header.h"
+#include "npu-format/fw_file.h"
 #include "intel-npu/boot_params.h"
 #include "intel-npu/ipc.h"
 #include "intel-npu/jobq.h"

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The firmware-file parser (driver/lib/fw_header.c): every error code with a
- * minimally broken header, the limits that must still pass, the header of
- * the real Intel vpu_37xx_v1.bin (hw-facts §4.3), our built firmware, and
- * the two tools built on the parser (fwinspect's exit codes, fw-pack's
- * refusals).
+ * The firmware-file parser and header serialiser of the format library
+ * (format/fw_file.c): every error code with a minimally broken header, the
+ * limits that must still pass, the header of the real Intel
+ * vpu_37xx_v1.bin (hw-facts §4.3), our built firmware, header encode/decode
+ * (every byte, little-endian, round trips), and the two tools built on the
+ * library (fwinspect's exit codes, fw-pack's refusals).
  *
  * The built firmware is found at NPU_FIRMWARE (environment) or the path
  * mk/firmware.mk compiles in.
@@ -18,7 +19,8 @@
 
 #include <CUnit/Basic.h>
 
-#include "npu/fw_header.h"
+#include "intel-npu/bits.h"
+#include "npu-format/fw_file.h"
 
 #ifndef NPU_TEST_FIRMWARE_BIN
 #define NPU_TEST_FIRMWARE_BIN "build/firmware/vpu_37xx_v1.bin"
@@ -45,14 +47,12 @@ static char why[512];
 
 static void put32(size_t off, uint32_t v)
 {
-	for (int i = 0; i < 4; i++)
-		file[off + i] = (uint8_t)(v >> (8 * i));
+	npu_le32_put(file + off, v);
 }
 
 static void put64(size_t off, uint64_t v)
 {
-	put32(off, (uint32_t)v);
-	put32(off + 4, (uint32_t)(v >> 32));
+	npu_le64_put(file + off, v);
 }
 
 #define F(field) offsetof(struct npu_fw_header, field)
@@ -116,6 +116,21 @@ static void test_valid(void)
 	CU_ASSERT(info.header_decoded);
 	/* parsing does not need the why buffer */
 	CU_ASSERT_EQUAL(npu_fw_parse(file, file_size, &info, NULL, 0), NPU_FW_OK);
+}
+
+/* A short why buffer gets the start of the sentence, NUL-terminated. */
+static void test_why_truncated(void)
+{
+	char small[17];
+
+	make_file(IMG_SIZE);
+	put32(F(header_version), 7);
+	memset(small, 'x', sizeof(small));
+	CU_ASSERT_EQUAL(npu_fw_parse(file, file_size, &info, small, sizeof(small)),
+			NPU_FW_ERR_HEADER_VERSION);
+	CU_ASSERT_STRING_EQUAL(small, "header_version i");
+	CU_ASSERT_EQUAL(npu_fw_parse(file, file_size, &info, small, 1), NPU_FW_ERR_HEADER_VERSION);
+	CU_ASSERT_EQUAL(small[0], '\0');
 }
 
 static void test_too_small(void)
@@ -324,6 +339,63 @@ static void test_real_intel_header(void)
 	CU_ASSERT_EQUAL(NPU_API_MINOR(info.hdr.api_version[NPU_FW_API_JSM]), 35);
 }
 
+/* ---- Header encode/decode (one layout table for both) -------------------------- */
+
+static void test_header_encode_every_byte(void)
+{
+	struct npu_fw_header h;
+	uint8_t out[NPU_FW_HEADER_STRUCT_SIZE];
+
+	/* a struct of 0xA5 bytes encodes to 204 bytes of 0xA5: each byte written once */
+	memset(&h, 0xA5, sizeof(h));
+	memset(out, 0, sizeof(out));
+	npu_fw_header_encode(&h, out);
+	for (size_t i = 0; i < sizeof(out); i++)
+		if (out[i] != 0xA5) {
+			fprintf(stderr, "\n  header byte 0x%zx not written by encode\n", i);
+			CU_FAIL("encode leaves a header byte out");
+			break;
+		}
+	/* and every byte is read: 0x5A bytes decode to a struct of 0x5A bytes */
+	memset(out, 0x5A, sizeof(out));
+	memset(&h, 0, sizeof(h));
+	npu_fw_header_decode(out, &h);
+	for (size_t i = 0; i < sizeof(h); i++)
+		if (((uint8_t *)&h)[i] != 0x5A) {
+			fprintf(stderr, "\n  header byte 0x%zx not read by decode\n", i);
+			CU_FAIL("decode leaves a header byte out");
+			break;
+		}
+}
+
+/* Values land at the offsets of hw-facts §4.2, least significant byte first. */
+static void test_header_encode_layout(void)
+{
+	static const uint8_t entry_le[8] = { 0x00, 0x30, 0x80, 0x84, 0x01, 0x00, 0x00, 0x00 };
+	struct npu_fw_header h = { 0 }, back;
+	uint8_t out[NPU_FW_HEADER_STRUCT_SIZE] = { 0 };
+
+	h.header_version = 1;
+	h.image_format = NPU_FW_IMAGE_FORMAT_RV32;
+	h.entry_point = 0x184803000ull;
+	memcpy(h.vpu_version, "0.1.0", 5);
+	h.api_version[NPU_FW_API_JSM] = NPU_API_VERSION(3, 25);
+	h.runtime_size = 0x04000000;
+	h.ro_section_start_address = 0x84802000;
+	h.reserved = 0xDEADBEEF;
+	npu_fw_header_encode(&h, out);
+	CU_ASSERT_EQUAL(memcmp(out + 0x00, "\x01\x00\x00\x00", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(out + 0x04, "RV32", 4), 0);               /* the ASCII marker */
+	CU_ASSERT_EQUAL(memcmp(out + 0x14, entry_le, 8), 0);
+	CU_ASSERT_EQUAL(memcmp(out + 0x1C, "0.1.0", 6), 0);
+	CU_ASSERT_EQUAL(memcmp(out + 0x54 + 4 * NPU_FW_API_JSM, "\x19\x00\x03\x00", 4), 0);
+	CU_ASSERT_EQUAL(memcmp(out + 0x94, "\x00\x00\x00\x04", 4), 0);
+	CU_ASSERT_EQUAL(npu_le64_get(out + 0xBC), 0x84802000);
+	CU_ASSERT_EQUAL(memcmp(out + 0xC8, "\xEF\xBE\xAD\xDE", 4), 0);
+	npu_fw_header_decode(out, &back);
+	CU_ASSERT_EQUAL(memcmp(&back, &h, sizeof(h)), 0);
+}
+
 static uint8_t *read_all(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
@@ -390,6 +462,13 @@ static void test_built_firmware(void)
 	CU_ASSERT(info.image[info.entry_point - info.image_load_address] != 0);
 	/* nothing after the image: .bss is not in the file */
 	CU_ASSERT_EQUAL(file_size, NPU_FW_IMAGE_OFFSET + info.image_size);
+	/* the header fw-pack wrote is what the library encodes from its decoding */
+	{
+		uint8_t again[NPU_FW_HEADER_STRUCT_SIZE];
+
+		npu_fw_header_encode(&info.hdr, again);
+		CU_ASSERT_EQUAL(memcmp(again, file, sizeof(again)), 0);
+	}
 }
 
 static void test_strings(void)
@@ -510,6 +589,7 @@ int main(int argc, char **argv)
 		return 2;
 	s = CU_add_suite("fw_header", NULL, NULL);
 	CU_add_test(s, "valid file", test_valid);
+	CU_add_test(s, "reason truncated to the buffer", test_why_truncated);
 	CU_add_test(s, "TOO_SMALL", test_too_small);
 	CU_add_test(s, "HEADER_VERSION", test_header_version);
 	CU_add_test(s, "RUNTIME_ADDR", test_runtime_addr);
@@ -524,6 +604,8 @@ int main(int argc, char **argv)
 	CU_add_test(s, "RO_SECTION", test_ro_section);
 	CU_add_test(s, "real Intel header (hw-facts 4.3)", test_real_intel_header);
 	CU_add_test(s, "built firmware", test_built_firmware);
+	CU_add_test(s, "header encode/decode cover every byte", test_header_encode_every_byte);
+	CU_add_test(s, "header encode layout and round trip", test_header_encode_layout);
 	CU_add_test(s, "error and field names", test_strings);
 	CU_add_test(s, "fwinspect exit codes", test_fwinspect);
 	CU_add_test(s, "fw-pack refusals and reproduction", test_fw_pack);

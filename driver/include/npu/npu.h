@@ -109,13 +109,20 @@ enum npu_sched_mode {
 struct npu_open_params {
 	const char *backend;          /* "sim" (default), "qtest", "linux" */
 	const char *backend_args;     /* backend-specific, "" for defaults */
-	/* Firmware: an explicit file overrides the search. Otherwise the names
-	 * intel/vpu/vpu_37xx_v1.bin then intel/vpu/vpu_37xx_v0.0.bin are looked
-	 * up under search_dirs (NULL-terminated), or when search_dirs is NULL
-	 * under the default list: $NPU_FIRMWARE_PATH (colon-separated),
-	 * /lib/firmware/updates, /lib/firmware, NPU_FW_INSTALL_DIR (hw-facts §4.1). */
+	/* Firmware: an explicit file overrides the search. Otherwise, name by
+	 * name (intel/vpu/vpu_37xx_v1.bin, then intel/vpu/vpu_37xx_v0.0.bin;
+	 * hw-facts §4.1), each directory is tried with and without the
+	 * intel/vpu/ prefix: the directories of search_dirs (NULL-terminated),
+	 * or when search_dirs is NULL those of $NPU_FIRMWARE_PATH
+	 * (colon-separated), then app_firmware_dirs, then /lib/firmware/updates
+	 * and /lib/firmware. */
 	const char *firmware_path;
 	const char *const *search_dirs;
+	/* Where the application keeps its own firmware, e.g. found relative to
+	 * its executable (npuctl: <build>/firmware, or
+	 * $PREFIX/share/intel-npu-mtl/firmware when installed); NULL-terminated,
+	 * or NULL. The driver itself knows no install location. */
+	const char *const *app_firmware_dirs;
 	npu_log_fn log;               /* NULL: lines at or below log_level go to stderr */
 	void *log_user;
 	enum npu_log_level log_level; /* default NPU_LOG_WARN */

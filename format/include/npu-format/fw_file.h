@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one parser and validator of firmware files ("vpu_37xx_v1.bin";
- * layout in include/intel-npu/fw_header.h, hw-facts §4.2). Shared by the
- * driver (driver/lib/fw.c), the packer's self-check (tools/fw-pack) and the
- * inspector (tools/fwinspect).
+ * Firmware files ("vpu_37xx_v1.bin"; layout in include/intel-npu/fw_header.h,
+ * hw-facts §4.1-§4.3): the one parser, validator and header serialiser of
+ * the project. Used by the driver (driver/lib/fw.c), the packer
+ * (tools/fw-pack: it writes the header with npu_fw_header_encode and checks
+ * its output with npu_fw_parse), the inspector (tools/fwinspect) and the
+ * firmware tests.
  *
- * It makes exactly the checks of Linux 6.12's ivpu_fw_parse(), in the same
- * order, plus three a real device needs as well:
+ * npu_fw_parse makes exactly the checks of Linux 6.12's ivpu_fw_parse(),
+ * in the same order, plus three a real device needs as well:
  *   - the entry point must be 4 KiB aligned: the host starts the core by
  *     writing entry >> 9 to LOADING_ADDRESS, whose low 3 bits are not
  *     address bits (hw-facts §3.3);
  *   - the version string must be NUL-terminated inside its 4 KiB page;
  *   - a read-only section must be page aligned (Linux rejects it later, in
  *     ivpu_mmu_context_set_pages_ro) and have an address if it has a size.
- * Portable C11: no OS calls, no allocation; fields are decoded
+ * It does not judge image_format: a LEON image is a valid file (Linux
+ * loads it); whether a core can run it is the loader's business.
+ *
+ * Freestanding C11 (format/README.md): no OS or C library calls, no
+ * allocation; callers pass the file's bytes; fields are decoded
  * little-endian byte by byte, so it works on any host.
  */
-#ifndef NPU_DRIVER_FW_HEADER_H
-#define NPU_DRIVER_FW_HEADER_H
+#ifndef NPU_FORMAT_FW_FILE_H
+#define NPU_FORMAT_FW_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,9 +95,19 @@ const char *npu_fw_err_name(int err);
 /* One sentence per NPU_FW_WARN_* bit. */
 const char *npu_fw_warning_str(unsigned bit);
 
+/*
+ * The 204 header bytes at file offset 0 <-> struct npu_fw_header in host
+ * byte order. Both walk one table of the header's fields, so the layout
+ * (include/intel-npu/fw_header.h) is spelled out once; encode writes every
+ * byte of the NPU_FW_HEADER_STRUCT_SIZE it covers, decode reads them all.
+ */
+#define NPU_FW_HEADER_STRUCT_SIZE sizeof(struct npu_fw_header)
+void npu_fw_header_decode(const void *bytes, struct npu_fw_header *h);
+void npu_fw_header_encode(const struct npu_fw_header *h, void *bytes);
+
 /* "RV32 (intel-npu-mtl)", "LEON (Intel)" or "unknown". */
 const char *npu_fw_image_format_name(uint32_t image_format);
 /* What api_version[idx] means: "BOOT API", "JSM API", ... or NULL. */
 const char *npu_fw_api_name(unsigned idx);
 
-#endif /* NPU_DRIVER_FW_HEADER_H */
+#endif /* NPU_FORMAT_FW_FILE_H */

@@ -1,52 +1,111 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Firmware file parser and validator (npu/fw_header.h). The checks and
- * their order follow Linux 6.12's ivpu_fw_parse() (hw-facts §4.2); the
- * extra checks are marked "(ours)".
+ * Firmware file parser, validator and header serialiser
+ * (npu-format/fw_file.h). The checks and their order follow Linux 6.12's
+ * ivpu_fw_parse() (hw-facts §4.2); the extra checks are marked "(ours)".
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
+#include "npu-format/fw_file.h"
+#include "intel-npu/bits.h"
+#include "msg.h"
 
-#include "npu/fw_header.h"
+/*
+ * The header's fields, in file order: offset, element size, elements. The
+ * struct is packed with 4-byte alignment exactly like the file
+ * (NPU_ABI_CHECK_* in fw_header.h), so a field's file offset is its offset
+ * in the struct; only the byte order differs.
+ */
+#define HDR_FIELD(f, n) { offsetof(struct npu_fw_header, f), \
+			  sizeof(((struct npu_fw_header *)0)->f) / (n), (n) }
+#define HDR_SCALAR(f)   HDR_FIELD(f, 1)
+#define HDR_ARRAY(f)    HDR_FIELD(f, sizeof(((struct npu_fw_header *)0)->f) / \
+				     sizeof(((struct npu_fw_header *)0)->f[0]))
 
-#define HDR_OFF(f) offsetof(struct npu_fw_header, f)
+static const struct hdr_field {
+	uint16_t off;
+	uint8_t size;    /* 1, 4 or 8 bytes */
+	uint8_t count;
+} hdr_fields[] = {
+	HDR_SCALAR(header_version),
+	HDR_SCALAR(image_format),
+	HDR_SCALAR(image_load_address),
+	HDR_SCALAR(image_size),
+	HDR_SCALAR(entry_point),
+	HDR_ARRAY(vpu_version),
+	HDR_SCALAR(compression_type),
+	HDR_SCALAR(firmware_version_load_address),
+	HDR_SCALAR(firmware_version_size),
+	HDR_SCALAR(boot_params_load_address),
+	HDR_ARRAY(api_version),
+	HDR_SCALAR(runtime_size),
+	HDR_SCALAR(shave_nn_fw_size),
+	HDR_SCALAR(preemption_buffer_1_size),
+	HDR_SCALAR(preemption_buffer_2_size),
+	HDR_SCALAR(preemption_buffer_1_max_size),
+	HDR_SCALAR(preemption_buffer_2_max_size),
+	HDR_ARRAY(preemption_reserved),
+	HDR_SCALAR(ro_section_start_address),
+	HDR_SCALAR(ro_section_size),
+	HDR_SCALAR(reserved),
+};
 
-static uint32_t le32(const uint8_t *p)
+void npu_fw_header_decode(const void *bytes, struct npu_fw_header *h)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	const uint8_t *in = bytes;
+	uint8_t *out = (uint8_t *)h;
+
+	for (size_t i = 0; i < sizeof(hdr_fields) / sizeof(hdr_fields[0]); i++) {
+		const struct hdr_field *f = &hdr_fields[i];
+
+		for (unsigned e = 0; e < f->count; e++) {
+			size_t at = f->off + (size_t)e * f->size;
+			uint32_t v32;
+			uint64_t v64;
+
+			switch (f->size) {
+			case 8:
+				v64 = npu_le64_get(in + at);
+				__builtin_memcpy(out + at, &v64, 8);
+				break;
+			case 4:
+				v32 = npu_le32_get(in + at);
+				__builtin_memcpy(out + at, &v32, 4);
+				break;
+			default:
+				out[at] = in[at];
+				break;
+			}
+		}
+	}
 }
 
-static uint64_t le64(const uint8_t *p)
+void npu_fw_header_encode(const struct npu_fw_header *h, void *bytes)
 {
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
+	const uint8_t *in = (const uint8_t *)h;
+	uint8_t *out = bytes;
 
-static void decode_header(const uint8_t *f, struct npu_fw_header *h)
-{
-	h->header_version = le32(f + HDR_OFF(header_version));
-	h->image_format = le32(f + HDR_OFF(image_format));
-	h->image_load_address = le64(f + HDR_OFF(image_load_address));
-	h->image_size = le32(f + HDR_OFF(image_size));
-	h->entry_point = le64(f + HDR_OFF(entry_point));
-	memcpy(h->vpu_version, f + HDR_OFF(vpu_version), sizeof(h->vpu_version));
-	h->compression_type = le32(f + HDR_OFF(compression_type));
-	h->firmware_version_load_address = le64(f + HDR_OFF(firmware_version_load_address));
-	h->firmware_version_size = le32(f + HDR_OFF(firmware_version_size));
-	h->boot_params_load_address = le64(f + HDR_OFF(boot_params_load_address));
-	for (unsigned i = 0; i < NPU_FW_API_VER_NUM; i++)
-		h->api_version[i] = le32(f + HDR_OFF(api_version) + 4 * i);
-	h->runtime_size = le32(f + HDR_OFF(runtime_size));
-	h->shave_nn_fw_size = le32(f + HDR_OFF(shave_nn_fw_size));
-	h->preemption_buffer_1_size = le32(f + HDR_OFF(preemption_buffer_1_size));
-	h->preemption_buffer_2_size = le32(f + HDR_OFF(preemption_buffer_2_size));
-	h->preemption_buffer_1_max_size = le32(f + HDR_OFF(preemption_buffer_1_max_size));
-	h->preemption_buffer_2_max_size = le32(f + HDR_OFF(preemption_buffer_2_max_size));
-	for (unsigned i = 0; i < 4; i++)
-		h->preemption_reserved[i] = le32(f + HDR_OFF(preemption_reserved) + 4 * i);
-	h->ro_section_start_address = le64(f + HDR_OFF(ro_section_start_address));
-	h->ro_section_size = le32(f + HDR_OFF(ro_section_size));
-	h->reserved = le32(f + HDR_OFF(reserved));
+	for (size_t i = 0; i < sizeof(hdr_fields) / sizeof(hdr_fields[0]); i++) {
+		const struct hdr_field *f = &hdr_fields[i];
+
+		for (unsigned e = 0; e < f->count; e++) {
+			size_t at = f->off + (size_t)e * f->size;
+			uint32_t v32;
+			uint64_t v64;
+
+			switch (f->size) {
+			case 8:
+				__builtin_memcpy(&v64, in + at, 8);
+				npu_le64_put(out + at, v64);
+				break;
+			case 4:
+				__builtin_memcpy(&v32, in + at, 4);
+				npu_le32_put(out + at, v32);
+				break;
+			default:
+				out[at] = in[at];
+				break;
+			}
+		}
+	}
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -54,11 +113,9 @@ static void fail(char *why, size_t why_len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (why && why_len) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_len, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	npf_vmsg(why, why_len, fmt, ap);
+	va_end(ap);
 }
 
 /* [addr, addr + size) inside [start, start + len), without overflow. */
@@ -75,7 +132,7 @@ static int check_api(const struct npu_fw_header *h, unsigned idx, const char *na
 	if (NPU_API_MAJOR(v) >= NPU_FW_MIN_API_MAJOR)
 		return 0;
 	fail(why, why_len, "%s version %u.%u (api_version[%u] = 0x%08x) is older than %u.0, the "
-	     "oldest the driver accepts", name, NPU_API_MAJOR(v), NPU_API_MINOR(v), idx, v,
+	     "oldest the driver accepts", name, NPU_API_MAJOR(v), NPU_API_MINOR(v), idx, (unsigned)v,
 	     NPU_FW_MIN_API_MAJOR);
 	return err;
 }
@@ -96,7 +153,7 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 		fail(why, why_len, "no result structure given");
 		return NPU_FW_ERR_ARG;
 	}
-	memset(info, 0, sizeof(*info));
+	__builtin_memset(info, 0, sizeof(*info));
 	info->file_size = size;
 	if (!file) {
 		fail(why, why_len, "no file data given");
@@ -104,9 +161,9 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 	}
 	h = &info->hdr;
 	if (size >= sizeof(struct npu_fw_header)) {
-		decode_header(f, &info->hdr);
+		npu_fw_header_decode(f, &info->hdr);
 		info->header_decoded = true;
-		memcpy(info->vpu_version, h->vpu_version, sizeof(h->vpu_version));
+		__builtin_memcpy(info->vpu_version, h->vpu_version, sizeof(h->vpu_version));
 	}
 
 	if (size <= NPU_FW_IMAGE_OFFSET) {
@@ -117,7 +174,7 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 	}
 	if (h->header_version != NPU_FW_HEADER_VERSION) {
 		fail(why, why_len, "header_version is %u; the only known version is %u (a file "
-		     "that is not an NPU firmware, or a newer format)", h->header_version,
+		     "that is not an NPU firmware, or a newer format)", (unsigned)h->header_version,
 		     NPU_FW_HEADER_VERSION);
 		return NPU_FW_ERR_HEADER_VERSION;
 	}
@@ -140,11 +197,8 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 		fail(why, why_len, "runtime_size 0x%llx is %s", (unsigned long long)runtime_size,
 		     runtime_size < size ? "smaller than the file itself" :
 		     "larger than the 512 MiB maximum");
-		if (runtime_size < size && why && why_len) {
-			size_t n = strlen(why);
-
-			snprintf(why + n, why_len - n, " (%zu bytes)", size);
-		}
+		if (runtime_size < size)
+			npf_msg_append(why, why_len, " (%zu bytes)", size);
 		return NPU_FW_ERR_RUNTIME_SIZE;
 	}
 	info->runtime_size = runtime_size;
@@ -168,7 +222,7 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 	info->image = f + NPU_FW_IMAGE_OFFSET;
 	if (h->shave_nn_fw_size > NPU_FW_SHAVE_NN_MAX_SIZE) {
 		fail(why, why_len, "shave_nn_fw_size 0x%x is larger than the 2 MiB maximum",
-		     h->shave_nn_fw_size);
+		     (unsigned)h->shave_nn_fw_size);
 		return NPU_FW_ERR_SHAVE_SIZE;
 	}
 	if (entry < image || entry - image >= image_size) {
@@ -189,11 +243,7 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 
 	/* (ours) Linux prints the string with %s and only warns when it is empty. */
 	ver = (const char *)f + NPU_FW_VERSION_OFFSET;
-	{
-		const char *nul = memchr(ver, '\0', NPU_FW_VERSION_HEADER_SIZE);
-
-		ver_len = nul ? (size_t)(nul - ver) : NPU_FW_VERSION_HEADER_SIZE;
-	}
+	ver_len = npf_strnlen(ver, NPU_FW_VERSION_HEADER_SIZE);
 	if (ver_len == NPU_FW_VERSION_HEADER_SIZE) {
 		fail(why, why_len, "the version string at file offset 0x%x has no NUL terminator "
 		     "within its 4 KiB page", NPU_FW_VERSION_OFFSET);
@@ -225,12 +275,12 @@ int npu_fw_parse(const void *file, size_t size, struct npu_fw_info *info,
 	if ((ro | h->ro_section_size) & 0xFFFu) {
 		fail(why, why_len, "read-only section 0x%llx size 0x%x is not 4 KiB aligned; the "
 		     "host maps it read-only page by page", (unsigned long long)ro,
-		     h->ro_section_size);
+		     (unsigned)h->ro_section_size);
 		return NPU_FW_ERR_RO_SECTION;
 	}
 	if (!ro && h->ro_section_size) {
 		fail(why, why_len, "read-only section has size 0x%x but no address",
-		     h->ro_section_size);
+		     (unsigned)h->ro_section_size);
 		return NPU_FW_ERR_RO_SECTION;
 	}
 	info->ro_addr = ro;
