@@ -83,6 +83,7 @@ LIST
 # taking its text.
 matches_linux_output='
 tests/system/ivpu-check.c
+tests/system/ivpu-jobs.c
 images/linux/README.md
 docs/hw-facts.md
 '
