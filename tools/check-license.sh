@@ -92,7 +92,6 @@ docs/hw-facts.md
 # file<TAB>phrase, reported as notes until they are gone. Remove an entry
 # once its fix is merged: a stale entry is reported too.
 pending='
-README.md	log start ====
 '
 
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
