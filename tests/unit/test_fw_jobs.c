@@ -309,6 +309,22 @@ static void test_basic_job(void)
 	submit(&H, &q, 0x101, cb_end(&c));
 	CU_ASSERT_EQUAL(status_of(&H, 0x101), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 2);
+	/* a null submission (§13.6): the copy (of descriptors that are not
+	 * even mapped) is skipped, the fence and the timestamp are not */
+	c = cb_new(&H, SSID_A);
+	{
+		struct npu_cmd_copy_buffer *cp = cb_put(&c, NPU_CMD_COPY, sizeof(*cp));
+
+		cp->desc_start_offset = NPU_VA_USER_START + 0x800000;
+		cp->desc_count = 1;
+	}
+	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va, 5);
+	cb_timestamp(&c, ev.va + 192);
+	CU_ASSERT_FATAL(push(&H, &q, 0x102, cb_end(&c), NPU_JOB_FLAGS_NULL_SUBMISSION));
+	ring(&H, &q);
+	CU_ASSERT_EQUAL(status_of(&H, 0x102), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 5);
+	CU_ASSERT(ur64(&H, &ev, 192) >= ts);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
@@ -595,6 +611,7 @@ static void test_warm_boot_keeps_queues(void)
 	struct queue q;
 	struct ubo ev;
 	struct cb c;
+	uint64_t ts;
 
 	setup(&H, NPU_SCHEDULING_MODE_OS);
 	q = queue_new(&H, 3);
@@ -602,9 +619,11 @@ static void test_warm_boot_keeps_queues(void)
 	ev = ubo_new(&H, SSID_A, SZ_4K);
 	c = cb_new(&H, SSID_A);
 	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va, 1);
+	cb_timestamp(&c, ev.va + 64);
 	submit(&H, &q, 0x100, cb_end(&c));
 	CU_ASSERT_EQUAL(status_of(&H, 0x100), NPU_JSM_STATUS_SUCCESS);
-	mh_advance(&H.h, 1 * MS);
+	ts = ur64(&H, &ev, 64);
+	mh_advance(&H.h, 100 * MS);
 	CU_ASSERT_EQUAL_FATAL(d0i3_cycle(&H, 20), 0);
 	/* the MMU came back with the same tables, the context with them */
 	((struct npu_cmd_fence *)up(&H, &c.bo, HDR, 24))->value = 2;
@@ -612,6 +631,9 @@ static void test_warm_boot_keeps_queues(void)
 	CU_ASSERT_EQUAL(status_of(&H, 0x101), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 2);
 	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 2);
+	/* timestamps go on across D0i3 (the perf counter restarted at the IP
+	 * reset): at least the 120 ms in between later */
+	CU_ASSERT(ur64(&H, &ev, 64) > ts + 120ull * 38400);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
