@@ -635,6 +635,23 @@ static void test_warm_boot_keeps_queues(void)
 	 * reset): at least the 120 ms in between later */
 	CU_ASSERT(ur64(&H, &ev, 64) > ts + 120ull * 38400);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+
+	/* a cold boot (recovery: image reloaded) forgets the registration */
+	CU_ASSERT_EQUAL_FATAL(power_down(&H), 0);
+	CU_ASSERT_EQUAL_FATAL(power_up(&H), 0);
+	CU_ASSERT_EQUAL_FATAL(mh_mmu_enable(&H.h), 0);
+	fw_load(&H);
+	H.entry = H.fw.entry_point;
+	CU_ASSERT_EQUAL_FATAL(cold_boot(&H), 0);
+	submit(&H, &q, 0x102, cb_end(&c));
+	CU_ASSERT(no_job_done(&H, 10));
+	CU_ASSERT(log_has(&H, &H.log_verb, "doorbell 3 rang but is not registered"));
+	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 2);
+	/* ... until the host registers the queue again (head = tail = 0 first) */
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	submit(&H, &q, 0x103, cb_end(&c));
+	CU_ASSERT_EQUAL(status_of(&H, 0x103), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 1);
 	teardown(&H);
 }
 
@@ -925,7 +942,7 @@ int main(void)
 	CU_add_test(s, "63-slot wrap, full queue, tail before the ring", test_queue_wrap);
 	CU_add_test(s, "bad commands and headers: status, then the next job", test_bad_jobs);
 	CU_add_test(s, "SSID_RELEASE: jobs left end ABORTED", test_released_context);
-	CU_add_test(s, "warm boot keeps registrations and positions",
+	CU_add_test(s, "warm boot keeps registrations and positions, cold boot not",
 		    test_warm_boot_keeps_queues);
 	CU_add_test(s, "COPY and MEMORY_FILL through the DMA engines", test_copy_and_fill);
 	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, teardown",
