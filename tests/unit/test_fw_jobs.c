@@ -534,6 +534,62 @@ static void test_bad_jobs(void)
 	teardown(&H);
 }
 
+/* 124 jobs end while the host does not drain: the FIFO (64) and the RX
+ * slots fill, further JOB_DONEs wait -- in the firmware, then in the queues
+ * -- and none is lost or overwritten. */
+static void test_host_not_draining(void)
+{
+	struct host H;
+	struct queue qa, qb;
+	struct cb c;
+	struct npu_jsm_msg rsp;
+	uint64_t batch;
+	unsigned seen_a = 0, seen_b = 0;
+
+	setup(&H, NPU_SCHEDULING_MODE_OS);
+	qa = queue_new(&H, 1);
+	qb = queue_new(&H, 2);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qa, SSID_A), 0);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qb, SSID_A), 0);
+	c = cb_new(&H, SSID_A);
+	cb_nop(&c, 8);
+	batch = cb_end(&c);
+	for (uint32_t i = 0; i < 62; i++) {
+		CU_ASSERT_FATAL(push(&H, &qa, 0x100 + i, batch, 0));
+		CU_ASSERT_FATAL(push(&H, &qb, 0x200 + i, batch, 0));
+	}
+	ring(&H, &qa);
+	ring(&H, &qb);
+	mh_advance(&H.h, 50 * MS);                        /* the host looks away */
+	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_TIM_IPC_FIFO_STAT_FILL_LEVEL,
+				    mh_rd32(&H.h, V, NPU_HOST_SS_TIM_IPC_FIFO_STAT)), 64);
+	CU_ASSERT(qhdr(&H, &qa)->head != qhdr(&H, &qa)->tail ||
+		  qhdr(&H, &qb)->head != qhdr(&H, &qb)->tail);   /* jobs wait in the queues */
+	for (unsigned i = 0; i < 124; i++) {
+		struct npu_jsm_job_done jd;
+
+		CU_ASSERT_FATAL(job_done(&H, &jd, 100));
+		CU_ASSERT_EQUAL(jd.job_status, NPU_JSM_STATUS_SUCCESS);
+		if (jd.db_idx == 1) {
+			CU_ASSERT_EQUAL(jd.job_id, 0x100 + seen_a);   /* in order per queue */
+			seen_a++;
+		} else {
+			CU_ASSERT_EQUAL(jd.job_id, 0x200 + seen_b);
+			seen_b++;
+		}
+	}
+	CU_ASSERT(no_job_done(&H, 5));
+	CU_ASSERT_EQUAL(seen_a, 62);
+	CU_ASSERT_EQUAL(seen_b, 62);
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_QUERY_ENGINE_HB, NULL,
+				 NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &rsp), 0);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT_FALSE(log_has(&H, &H.log_crit, "dropped"));
+	CU_ASSERT(idle(&H));
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+	teardown(&H);
+}
+
 /* OS-mode abort (§14.11): the host unregisters the context's queues and
  * releases its SSID; every job left -- the one waiting and the ones behind
  * it -- still gets one JOB_DONE, ABORTED. Another context is untouched. */
@@ -941,6 +997,7 @@ int main(void)
 	CU_add_test(s, "a FENCE_WAIT blocks only its own queue", test_fence_two_queues);
 	CU_add_test(s, "63-slot wrap, full queue, tail before the ring", test_queue_wrap);
 	CU_add_test(s, "bad commands and headers: status, then the next job", test_bad_jobs);
+	CU_add_test(s, "host not draining: JOB_DONE waits, none is lost", test_host_not_draining);
 	CU_add_test(s, "SSID_RELEASE: jobs left end ABORTED", test_released_context);
 	CU_add_test(s, "warm boot keeps registrations and positions, cold boot not",
 		    test_warm_boot_keeps_queues);
