@@ -258,16 +258,19 @@ static int queue_step(uint32_t db, uint32_t *budget)
 		}
 		if (!ipc_room())
 			return FW_STEP_BLOCKED;
-		/* head first: once the host has JOB_DONE, the slot is free (§14.4) */
-		if (write_head(db, (j->slot + 1) % slots_of(d))) {
+		/* head first: once the host has JOB_DONE, the slot is free (§14.4);
+		 * a queue we cannot write is given up, but the job still gets its
+		 * JOB_DONE */
+		if (write_head(db, (j->slot + 1) % slots_of(d)))
 			d->bad = 1;
-			set_active(db, false);
-			return FW_STEP_IDLE;
-		}
 		if (j->status == NPU_JSM_STATUS_USER_CTX_VIOL_ERR)
 			d->faulted = 1;
 		j->state = FW_JOB_NONE;
 		send_job_done(db, j->job_id, j->status);
+		if (d->bad) {
+			set_active(db, false);
+			return FW_STEP_IDLE;
+		}
 		if (!*budget)
 			return FW_STEP_MORE;
 		(*budget)--;

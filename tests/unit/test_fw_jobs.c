@@ -531,6 +531,25 @@ static void test_bad_jobs(void)
 	}
 	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, qhdr(&H, &q)->tail);
 	CU_ASSERT(idle(&H));
+
+	/* a queue the firmware cannot write (mapped read-only): the job still
+	 * gets its JOB_DONE, the queue is given up until its next ring */
+	{
+		struct queue ro = queue_new(&H, 2);
+
+		CU_ASSERT_EQUAL_FATAL(register_db(&H, &ro, SSID_A), 0);
+		mh_map(&H.h, 0, ro.bo->va, ro.bo->pa, NPU_MMU_ENTRY_PAGE_IVPU | NPU_MMU_ENTRY_RO);
+		CU_ASSERT_EQUAL(mh_mmu_tlbi_asid(&H.h, 0), 0);
+		CU_ASSERT_FATAL(push(&H, &ro, 0x300, good_batch, 0));
+		CU_ASSERT_FATAL(push(&H, &ro, 0x301, good_batch, 0));
+		ring(&H, &ro);
+		CU_ASSERT_EQUAL(status_of(&H, 0x300), NPU_JSM_STATUS_SUCCESS);
+		CU_ASSERT(no_job_done(&H, 5));
+		CU_ASSERT_EQUAL(qhdr(&H, &ro)->head, 0);
+		mh_advance(&H.h, 1 * MS);
+		CU_ASSERT(log_has(&H, &H.log_crit, "cannot write head of queue"));
+		CU_ASSERT(idle(&H));
+	}
 	teardown(&H);
 }
 
