@@ -966,6 +966,7 @@ static void test_hws_bands_and_reset(void)
 	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.num_impacted_contexts, 1);
 	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].host_ssid, SSID_A);
 	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].cmdq_id, 1);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].flags, 1); /* collateral */
 	mh_w64(&H.h, ev.pa, 1);                            /* met, but the engine is stopped */
 	submit(&H, &qr, 0x204, batch);
 	CU_ASSERT(no_job_done(&H, 5));
@@ -996,6 +997,20 @@ static void test_hws_bands_and_reset(void)
 	/* the realtime queue carries on */
 	submit(&H, &qr, 0x205, batch);
 	CU_ASSERT_EQUAL(status_of(&H, 0x205), NPU_JSM_STATUS_SUCCESS);
+	/* a context fault, then the abort path's ENGINE_RESET: that context is
+	 * reported as the cause (flags 0, not collateral), RESUME restarts */
+	submit(&H, &qr, 0x206, NPU_VA_USER_START + 0x2000000);
+	CU_ASSERT_EQUAL(status_of(&H, 0x206), NPU_JSM_STATUS_USER_CTX_VIOL_ERR);
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_ENGINE_RESET, &p,
+				 NPU_JSM_MSG_ENGINE_RESET_DONE, &rsp), 0);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.num_impacted_contexts, 1);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].cmdq_id, 2);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].flags, 0);
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_ENGINE_RESUME, &p,
+				 NPU_JSM_MSG_HWS_RESUME_ENGINE_DONE, &rsp), 0);
+	submit(&H, &qr, 0x207, batch);
+	CU_ASSERT_EQUAL(status_of(&H, 0x207), NPU_JSM_STATUS_SUCCESS);
 	mh_advance(&H.h, 1 * MS);
 	CU_ASSERT(idle(&H));
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
