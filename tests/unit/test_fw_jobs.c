@@ -271,7 +271,7 @@ static void test_basic_job(void)
 	struct ubo ev;
 	struct cb c;
 	struct npu_jsm_job_done jd;
-	uint64_t t0, t1, ts;
+	uint64_t t0, t1, ts, batch;
 
 	setup(&H, NPU_SCHEDULING_MODE_OS);
 	q = queue_new(&H, 1);
@@ -325,6 +325,16 @@ static void test_basic_job(void)
 	CU_ASSERT_EQUAL(status_of(&H, 0x102), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 5);
 	CU_ASSERT(ur64(&H, &ev, 192) >= ts);
+	/* the older UMD convention (§11.8): fence heap base = the start of the
+	 * user range, offset = VA - base */
+	c = cb_new(&H, SSID_A);
+	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va + 256 - NPU_VA_USER_START, 6);
+	batch = cb_end(&c);
+	((struct npu_cmd_buffer_header *)up(&H, &c.bo, 0, HDR))->fence_heap_base_address =
+		NPU_VA_USER_START;
+	submit(&H, &q, 0x103, batch);
+	CU_ASSERT_EQUAL(status_of(&H, 0x103), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(ur64(&H, &ev, 256), 6);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
@@ -826,9 +836,11 @@ static void test_copy_and_fill(void)
 	c = cb_new(&H, SSID_A);
 	cb_copy(&c, desc.va, 2);
 	c2 = cb_new(&H, SSID_A);
-	cb_copy(&c2, desc2.va, 1);
+	cb_copy(&c2, 0x1000, 1);          /* with a descriptor heap base (§11.8) */
 	CU_ASSERT_FATAL(push(&H, &q, 0x101, cb_end(&c), 0));
 	CU_ASSERT_FATAL(push(&H, &q2, 0x200, cb_end(&c2), 0));
+	((struct npu_cmd_buffer_header *)up(&H, &c2.bo, 0, HDR))->descriptor_heap_base_address =
+		desc2.va - 0x1000;
 	ring(&H, &q);
 	ring(&H, &q2);
 	for (unsigned i = 0; i < 2; i++) {
