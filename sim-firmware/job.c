@@ -313,9 +313,14 @@ bool job_run(void)
 	for (uint32_t w = 0; w < FW_DB_WORDS; w++)
 		for (uint32_t bits = rt.job_active[w]; bits; bits &= bits - 1) {
 			uint32_t db = w * 32 + (uint32_t)__builtin_ctz(bits);
+			int band = band_of(db);
 
+			if (band < 0) {         /* HWS_RESUME_CMDQ or a ring looks again */
+				set_active(db, false);
+				continue;
+			}
 			ids[n] = (uint8_t)db;
-			bands[n++] = (int8_t)band_of(db);
+			bands[n++] = (int8_t)band;
 		}
 	start = n ? rt.job_rr++ % n : 0;
 	for (int band = NPU_HWS_NUM_PRIORITY_BANDS; band >= 0 && n; band--) {

@@ -1023,6 +1023,20 @@ static void test_hws_bands_and_reset(void)
 				 NPU_JSM_MSG_HWS_RESUME_ENGINE_DONE, &rsp), 0);
 	submit(&H, &qr, 0x207, batch);
 	CU_ASSERT_EQUAL(status_of(&H, 0x207), NPU_JSM_STATUS_SUCCESS);
+	/* a suspended command queue does not run until it is resumed */
+	memset(&p, 0, sizeof(p));
+	p.hws_suspend_cmdq.host_ssid = SSID_A;
+	p.hws_suspend_cmdq.cmdq_id = 2;
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_SUSPEND_CMDQ, &p,
+				 NPU_JSM_MSG_HWS_SUSPEND_CMDQ_DONE, &rsp), 0);
+	submit(&H, &qr, 0x208, batch);
+	CU_ASSERT(no_job_done(&H, 5));
+	memset(&p, 0, sizeof(p));
+	p.hws_cmdq.host_ssid = SSID_A;
+	p.hws_cmdq.cmdq_id = 2;
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_RESUME_CMDQ, &p,
+				 NPU_JSM_MSG_HWS_RESUME_CMDQ_RSP, &rsp), 0);
+	CU_ASSERT_EQUAL(status_of(&H, 0x208), NPU_JSM_STATUS_SUCCESS);
 	mh_advance(&H.h, 1 * MS);
 	CU_ASSERT(idle(&H));
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
@@ -1048,7 +1062,7 @@ int main(void)
 	CU_add_test(s, "warm boot keeps registrations and positions, cold boot not",
 		    test_warm_boot_keeps_queues);
 	CU_add_test(s, "COPY and MEMORY_FILL through the DMA engines", test_copy_and_fill);
-	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, teardown",
+	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, suspend, teardown",
 		    test_hws_bands_and_reset);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
