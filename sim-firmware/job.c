@@ -244,8 +244,10 @@ static int queue_step(uint32_t db, uint32_t *budget)
 		set_active(db, false);          /* unregistered: its jobs wait for SSID_RELEASE */
 		return FW_STEP_IDLE;
 	}
-	if (rt.engine_paused)
-		return FW_STEP_BLOCKED;
+	if (rt.engine_paused) {             /* HWS_ENGINE_RESUME looks at every queue again */
+		set_active(db, false);
+		return FW_STEP_IDLE;
+	}
 	for (;;) {
 		if (j->state == FW_JOB_NONE && !start_next(db, j)) {
 			set_active(db, false);

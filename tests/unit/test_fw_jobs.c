@@ -983,6 +983,13 @@ static void test_hws_bands_and_reset(void)
 	submit(&H, &qr, 0x204, batch);
 	CU_ASSERT(no_job_done(&H, 5));
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 64), 0);
+	{       /* stopped means asleep: no polling while the engine waits */
+		uint64_t i0 = npum_get_stats(H.h.npu)->lrt_instructions;
+
+		mh_advance(&H.h, 100 * MS);
+		CU_ASSERT(npum_get_stats(H.h.npu)->lrt_instructions - i0 < 5000);
+		CU_ASSERT(idle(&H));
+	}
 	memset(&p, 0, sizeof(p));
 	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_ENGINE_RESUME, &p,
 				 NPU_JSM_MSG_HWS_RESUME_ENGINE_DONE, &rsp), 0);
