@@ -335,6 +335,9 @@ int npum_mmu_write(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, con
 int npum_mmu_translate(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, bool write,
 		       uint64_t *pa);
 
+/* ---- engines/dma.c ------------------------------------------------------------ */
+bool npum_dma_busy(struct npum *n);            /* a transfer is running */
+
 /* ---- engines/cmx.c ------------------------------------------------------------ */
 bool npum_cmx_contains(uint64_t addr);
 /* Host pointer to CMX address addr, *len clamped to the CMX's end; NULL when

@@ -585,6 +585,14 @@ static const struct npum_window dma_windows[] = {
 		    NPU_LRT_DMA_ENGINES * NPU_LRT_DMA_REGS_SIZE, false, dma_regs),
 };
 
+bool npum_dma_busy(struct npum *n)
+{
+	for (unsigned i = 0; i < NPU_LRT_DMA_ENGINES; i++)
+		if (engine(n, i)->status & NPU_LRT_DMA_STATUS_BUSY)
+			return true;
+	return false;
+}
+
 /* ---- Block ------------------------------------------------------------------------ */
 
 static int dma_init(struct npum *n)
