@@ -850,6 +850,23 @@ static void test_copy_and_fill(void)
 	CU_ASSERT_EQUAL(memcmp(up(&H, &src, 0, 64 * 1024), up(&H, &dst, 64 * 1024, 64 * 1024),
 			       64 * 1024), 0);
 
+	/* three dependent copies in one job, no barrier between them: each sees
+	 * what the one before it wrote (commands run in order, §11.6) */
+	{
+		struct ubo b2 = ubo_new(&H, SSID_A, SZ_4K), b3 = ubo_new(&H, SSID_A, SZ_4K);
+
+		desc_put(&H, &desc2, 0, src.va, dst.va, 4096);
+		desc_put(&H, &desc2, 1, dst.va, b2.va, 4096);
+		desc_put(&H, &desc2, 2, b2.va, b3.va, 4096);
+		c = cb_new(&H, SSID_A);
+		for (unsigned i = 0; i < 3; i++)
+			cb_copy(&c, desc2.va + 64 * i, 1);
+		memset(up(&H, &dst, 0, 4096), 0, 4096);
+		submit(&H, &q, 0x106, cb_end(&c));
+		CU_ASSERT_EQUAL(status_of(&H, 0x106), NPU_JSM_STATUS_SUCCESS);
+		CU_ASSERT_EQUAL(memcmp(up(&H, &src, 0, 4096), up(&H, &b3, 0, 4096), 4096), 0);
+	}
+
 	/* a source never mapped: the job's context faults, the next job runs */
 	desc_put(&H, &desc2, 0, NPU_VA_USER_START + 0x4000000, dst.va, 4096);
 	bad = cb_new(&H, SSID_A);
