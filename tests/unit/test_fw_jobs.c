@@ -894,6 +894,61 @@ static void test_copy_and_fill(void)
 	teardown(&H);
 }
 
+/* ivpu-jobs' job.threads in small: eight contexts, each its own queue and
+ * five copies, all ready at once; two engines serve them all. */
+static void test_many_contexts(void)
+{
+	enum { CTX = 8, JOBS = 5, SZ = 16 * 1024 };
+	struct host H;
+	struct queue q[CTX];
+	struct ubo src[CTX], dst[CTX], desc[CTX];
+	unsigned done[CTX] = { 0 };
+
+	setup(&H, NPU_SCHEDULING_MODE_OS);
+	for (uint32_t k = 0; k < CTX; k++) {
+		uint32_t ssid = SSID_A + k;
+
+		if (k)
+			ctx_create(&H, ssid);
+		q[k] = queue_new(&H, 10 + k);
+		CU_ASSERT_EQUAL_FATAL(register_db(&H, &q[k], ssid), 0);
+		src[k] = ubo_new(&H, ssid, SZ);
+		dst[k] = ubo_new(&H, ssid, JOBS * SZ);
+		desc[k] = ubo_new(&H, ssid, SZ_4K);
+		fill_bytes(up(&H, &src[k], 0, SZ), SZ, k + 3);
+		for (uint32_t i = 0; i < JOBS; i++) {
+			struct cb c = cb_new(&H, ssid);
+
+			desc_put(&H, &desc[k], i, src[k].va, dst[k].va + (uint64_t)i * SZ, SZ);
+			cb_copy(&c, desc[k].va + 64 * i, 1);
+			CU_ASSERT_FATAL(push(&H, &q[k], (ssid - 1) * 256 + i, cb_end(&c), 0));
+		}
+	}
+	for (uint32_t k = 0; k < CTX; k++)
+		ring(&H, &q[k]);
+	for (unsigned n = 0; n < CTX * JOBS; n++) {
+		struct npu_jsm_job_done jd;
+		uint32_t k;
+
+		CU_ASSERT_FATAL(job_done(&H, &jd, 200));
+		k = jd.host_ssid - SSID_A;
+		CU_ASSERT_FATAL(k < CTX);
+		CU_ASSERT_EQUAL(jd.job_status, NPU_JSM_STATUS_SUCCESS);
+		CU_ASSERT_EQUAL(jd.job_id, (jd.host_ssid - 1) * 256 + done[k]);   /* in order */
+		done[k]++;
+	}
+	for (uint32_t k = 0; k < CTX; k++) {
+		CU_ASSERT_EQUAL(done[k], JOBS);
+		for (uint32_t i = 0; i < JOBS; i++)
+			CU_ASSERT_EQUAL(memcmp(up(&H, &src[k], 0, SZ), up(&H, &dst[k], i * SZ, SZ),
+					       SZ), 0);
+	}
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(idle(&H));
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+	teardown(&H);
+}
+
 /* ---- HW scheduling (§14.5, §14.9, §14.11, §14.13) ---------------------------------------- */
 
 static void hws_queue(struct host *H, const struct queue *q, uint32_t ssid, uint64_t cmdq_id,
@@ -1082,6 +1137,7 @@ int main(void)
 	CU_add_test(s, "warm boot keeps registrations and positions, cold boot not",
 		    test_warm_boot_keeps_queues);
 	CU_add_test(s, "COPY and MEMORY_FILL through the DMA engines", test_copy_and_fill);
+	CU_add_test(s, "eight contexts copying at once share two engines", test_many_contexts);
 	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, suspend, teardown",
 		    test_hws_bands_and_reset);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
