@@ -880,6 +880,16 @@ static void test_copy_and_fill(void)
 	CU_ASSERT_EQUAL(status_of(&H, 0x103), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 9);
 	CU_ASSERT_EQUAL(H.h.last_fault.u[2], SSID_A);
+	/* a page mapped to something that is not memory: a bus error, which is
+	 * not the context's fault -> PROCESSING_ERR */
+	mh_map(&H.h, SSID_A, NPU_VA_USER_START + 0x5000000, 0x40000000000ull,
+	       NPU_MMU_ENTRY_PAGE_IVPU);
+	CU_ASSERT_EQUAL(mh_mmu_tlbi_asid(&H.h, SSID_A), 0);
+	desc_put(&H, &desc2, 0, NPU_VA_USER_START + 0x5000000, dst.va, 4096);
+	bad = cb_new(&H, SSID_A);
+	cb_copy(&bad, desc2.va, 1);
+	submit(&H, &q, 0x107, cb_end(&bad));
+	CU_ASSERT_EQUAL(status_of(&H, 0x107), NPU_JSM_STATUS_PROCESSING_ERR);
 	/* a descriptor array not 64-byte aligned, a count of 0: PARSING_ERR */
 	bad = cb_new(&H, SSID_A);
 	cb_copy(&bad, desc.va + 8, 1);
