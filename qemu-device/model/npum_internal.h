@@ -298,6 +298,7 @@ bool npum_fifo_pop(struct npum *n, struct npum_fifo *f, uint32_t *v, const char 
 
 /* ---- cpuss.c ---------------------------------------------------------------- */
 uint64_t npum_perf_counter(struct npum *n);     /* TIM_PERF_FREE_CNT, 38.4 MHz */
+void npum_perf_restart(struct npum *n);         /* count from 0 again (power-on) */
 bool npum_doorbell_any_pending(const struct npum *n);
 void npum_wdt_reload(struct npum *n, uint32_t ticks);
 void npum_wdt_enable(struct npum *n, bool en);

@@ -189,6 +189,8 @@ static void host_trace(void *opaque, const struct npum_trace_rec *ev)
 
 	if ((unsigned)ev->id < MH_TRACE_KINDS)
 		h->traces[ev->id]++;
+	if (ev->id == NPUM_TRACE_POWER && !strcmp(ev->f[1].s, "ip-power-on"))
+		h->power_on_ns = ev->time_ns;
 	if (ev->id == NPUM_TRACE_MMU_FAULT) {
 		/* fields: event, sid, ssid, va, id, acc */
 		trace_copy(&h->last_fault, ev);

@@ -77,7 +77,8 @@ struct mh {
 	bool print_guest_errors;     /* echo each one to stderr */
 	char last_guest_error[512];
 	uint64_t dma_reads, dma_writes, dma_failures;
-	uint64_t dma_maps, dma_unmaps;  /* engine mappings (mh_direct_dma) */
+	uint64_t dma_maps, dma_unmaps;
+	uint64_t power_on_ns;        /* the IP last came up: the perf counter's epoch */  /* engine mappings (mh_direct_dma) */
 	struct mh_dma_rec dma_log[MH_DMA_LOG_SIZE];
 	uint64_t dma_count;          /* total accesses; dma_log holds the last ones */
 	uint64_t traces[MH_TRACE_KINDS];

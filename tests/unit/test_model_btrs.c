@@ -291,10 +291,14 @@ static void test_d0i3_entry_resets_ip(void)
 	CU_ASSERT_EQUAL(mh_trace_count(&H, NPUM_TRACE_POWER, "buttress", "ip-power-off"), 1);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_STATUS), 0);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_GEN_CTRL), 0xFFFFFFFF);
-	mh_advance(&H, NPUM_DELAY_D0I3_NS);
+	/* a second in D0i3: the perf counter does not count it (hw-facts §4.4:
+	 * the host passes the residency to the firmware instead) */
+	mh_advance(&H, 1000000000);
 	wb(NPU_BTRS_VPU_D0I3_CONTROL, 0);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_READY,
 			NPU_BTRS_VPU_STATUS_READY);
+	mh_advance(&H, 625);
+	CU_ASSERT_EQUAL(mh_rd64(&H, V, NPU_CPU_SS_TIM_PERF_FREE_CNT), 24);
 	CU_ASSERT_EQUAL(rb(NPU_BTRS_CURRENT_PLL), 21);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_GEN_CTRL), 0);
 	CU_ASSERT_EQUAL(mh_rd32(&H, V, NPU_HOST_SS_ICB_ENABLE_0), 0);

@@ -1178,7 +1178,7 @@ static bool bug_mtimecmp_off_grid(void)
 
 	mp_init(&P, NULL);
 	cmp = (perf(h) / 48 + 1) * 48 + 38400 + 24 + 1;    /* ceil(625 cmp / 24) off the grid */
-	wake_ns = (cmp * 625 + 23) / 24;
+	wake_ns = h->power_on_ns + (cmp * 625 + 23) / 24;   /* the perf epoch is power-on */
 	assemble_timer_wait(&P, cmp);
 	mp_boot(&P);
 	mp_run(&P, 10 * US);

@@ -62,6 +62,8 @@ static void btrs_power_changed(struct npum *n, bool was_powered)
 			 n->btrs.current_ratio, n->btrs.d0i3);
 	if (!powered)
 		npum_ip_reset(n);
+	else
+		npum_perf_restart(n); /* an unpowered counter does not count */
 }
 
 static uint32_t clamp_ratio(uint32_t v, uint32_t lo, uint32_t hi)

@@ -18,7 +18,15 @@ static void cpuss_ip_reset(struct npum *n)
 	n->cpu.wdt_load = NPU_TIM_WATCHDOG_RESET_VALUE;
 }
 
-/* ---- Perf counter: 38.4 MHz of virtual time since the last IP reset ----------- */
+/* ---- Perf counter: 38.4 MHz of virtual time since the IP last came up --------- */
+
+/* Power-on (and IP reset) start the count at 0: the host gives the firmware
+ * the count at D0i3 entry and the time it spent unpowered (hw-facts §4.4),
+ * which only makes sense if the counter stood still meanwhile. */
+void npum_perf_restart(struct npum *n)
+{
+	n->cpu.perf_epoch_ns = npum_now(n);
+}
 
 uint64_t npum_perf_counter(struct npum *n)
 {
