@@ -103,7 +103,7 @@ $(TOOL_PATHS_TEST): $(BUILD)/host/tests/unit/test_tool_paths.o $(BUILD)/host/dri
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcunit
 
 # ---- Unit tests against the fake device -------------------------------------------
-DRIVER_TEST_NAMES := regs pm mmu mmu_context fw boot ipc jsm device diag
+DRIVER_TEST_NAMES := regs pm mmu mmu_context fw boot ipc jsm device diag cmdbuf
 DRIVER_TESTS      := $(addprefix $(BUILD)/tests/unit/test_driver_,$(DRIVER_TEST_NAMES))
 FAKE_NPU_OBJ      := $(BUILD)/host/tests/unit/fake_npu.o
 
