@@ -103,9 +103,9 @@ $(TOOL_PATHS_TEST): $(BUILD)/host/tests/unit/test_tool_paths.o $(BUILD)/host/dri
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcunit
 
 # ---- Unit tests against the fake device -------------------------------------------
-DRIVER_TEST_NAMES := regs pm mmu mmu_context fw boot ipc jsm device diag cmdbuf
+DRIVER_TEST_NAMES := regs pm mmu mmu_context fw boot ipc jsm device diag cmdbuf jobs
 DRIVER_TESTS      := $(addprefix $(BUILD)/tests/unit/test_driver_,$(DRIVER_TEST_NAMES))
-FAKE_NPU_OBJ      := $(BUILD)/host/tests/unit/fake_npu.o
+FAKE_NPU_OBJ      := $(BUILD)/host/tests/unit/fake_npu.o $(BUILD)/host/tests/unit/fake_npu_jobs.o
 
 $(DRIVER_TESTS): $(BUILD)/tests/unit/test_driver_%: $(BUILD)/host/tests/unit/test_driver_%.o \
 		$(FAKE_NPU_OBJ) $(DRIVER_LIB) $(FORMAT_LIB)

@@ -230,7 +230,7 @@ int npu_cmdbuf_raw(struct npu_cmdbuf *cb, uint16_t type, const void *body, size_
 	c = cmd_alloc(cb, type, size);
 	if (!c)
 		return cb->err;
-	if (body_size)
+	if (body && body_size)     /* no body: zeros */
 		memcpy(c + sizeof(struct npu_cmd_header), body, body_size);
 	return 0;
 }

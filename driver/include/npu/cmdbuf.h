@@ -70,7 +70,7 @@ int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t 
 /* MEMORY_FILL of size bytes (> 0) at va (64-byte aligned on 37xx) */
 int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern);
 /* Any command, unchecked but for size: type, then body_size bytes of body
- * (the command is 4 + body_size bytes, padded to 8). For tests of the
+ * (the command is 4 + body_size bytes, padded to 8; body NULL: zeros). For tests of the
  * firmware's refusals. */
 int npu_cmdbuf_raw(struct npu_cmdbuf *cb, uint16_t type, const void *body, size_t body_size);
 /* Write the header: sizes, api_version 4.15, the save area. 0 or the sticky error. */
