@@ -76,7 +76,8 @@ $(BUILD)/host/driver/os/backends.o: $(DRIVER_BACKENDS_INC)
 # It finds its firmware and QEMU relative to its own executable
 # (driver/tools/tool_paths.h): so it must stay in $(BUILD)/tools/.
 NPUCTL := $(BUILD)/tools/npuctl
-NPUCTL_OBJS := $(BUILD)/host/driver/tools/npuctl.o $(BUILD)/host/driver/tools/tool_paths.o
+NPUCTL_OBJS := $(BUILD)/host/driver/tools/npuctl.o $(BUILD)/host/driver/tools/npuctl_jobs.o \
+               $(BUILD)/host/driver/tools/tool_paths.o
 
 $(NPUCTL): $(NPUCTL_OBJS) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
 	@mkdir -p $(dir $@)

@@ -423,6 +423,7 @@ void npu_diag_printf(struct npu_device *dev, const char *fmt, ...)
 void npu_diag_boot_failure(struct npu_device *dev);
 void npu_diag_hw_failure(struct npu_device *dev);
 void npu_diag_device_state(struct npu_device *dev);  /* boot failure's dump without its title */
+void npu_diag_fw_state(struct npu_device *dev);      /* ... without npu_diag_hw_failure */
 void npu_diag_dsu(struct npu_device *dev);
 int npu_fw_log_print(struct npu_device *dev, bool only_new, npu_print_fn print, void *user);
 void npu_fw_log_mark_read(struct npu_device *dev);

@@ -294,9 +294,10 @@ static void tdr_expired(struct npu_device *dev, uint32_t job_id)
 				db->ssid, h->head, h->tail,
 				h->head == h->tail ? "" : " (the firmware did not take every job)");
 	}
-	/* the registers and the firmware log, as the other timeouts report */
-	npu_diag_device_state(dev);
+	/* the registers (trigger_recovery) and the firmware log, as the other
+	 * timeouts report */
 	npu_trigger_recovery(dev, "job timeout (TDR)");
+	npu_diag_fw_state(dev);
 }
 
 static int wait_done(struct npu_device *dev, uint32_t job_id, uint32_t timeout_ms,
