@@ -7,6 +7,7 @@
 #   make check-unit           runs test_driver_* among the other unit tests
 #   make check-qtest          also runs npuctl-files (npuctl's firmware/QEMU lookup, LEON refusal)
 #   make bench-driver         boot-to-ready and JSM round trip, sim (+ qtest if QEMU is built)
+#   make bench-jobs           empty jobs/s, 16 MiB copy GB/s beside memcpy, sim (+ qtest)
 #   $(BUILD)/tools/npuctl --backend=sim boot   (finds $(BUILD)/firmware by itself)
 #
 # Backends: every driver/os/<name>.c whose name is in DRIVER_BACKENDS is
@@ -142,10 +143,25 @@ bench-driver: $(DRIVER_BENCH) $(DRIVER_SIM_TEST_FW)
 	$(Q)$(SANITIZE_ENV) $(DRIVER_BENCH) --backend=qtest --backend-args=qemu=$(abspath $(QEMU_BINARY)) \
 	    --firmware=$(DRIVER_FW_BIN) --boots=3
 
+# Jobs: empty jobs/s and a 16 MiB copy beside a host memcpy, sim (+ qtest if
+# QEMU is built; a few jobs only, it is slower).
+JOBS_BENCH := $(BUILD)/bench/bench_jobs
+
+$(JOBS_BENCH): $(BUILD)/host/bench/bench_jobs.o $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(DRIVER_LINK)
+
+.PHONY: bench-jobs
+bench-jobs: $(JOBS_BENCH) $(DRIVER_SIM_TEST_FW)
+	$(Q)$(SANITIZE_ENV) $(JOBS_BENCH) --backend=sim --firmware=$(DRIVER_FW_BIN)
+	$(Q)$(SANITIZE_ENV) $(JOBS_BENCH) --backend=qtest --backend-args=qemu=$(abspath $(QEMU_BINARY)) \
+	    --firmware=$(DRIVER_FW_BIN) --jobs=200 --copies=2
+
 ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
 INSTALL_BIN += $(NPUCTL)
 UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(TOOL_PATHS_TEST)
 QTESTS      += $(NPUCTL_FILES_TEST)
-BENCHES     += bench-driver
-CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
+BENCHES     += bench-driver bench-jobs
+CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_BENCH) $(JOBS_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
                $(TOOL_PATHS_TEST)
