@@ -3,7 +3,7 @@
 # firmware-file parser and serialiser of the format library (mk/format.mk).
 #
 #   make                                $(FIRMWARE_BIN), fw-pack, fwinspect
-#   make check-unit                     also runs test_fw_header, test_fw_boot, the
+#   make check-unit                     also runs test_fw_header, test_fw_boot, test_fw_jobs, the
 #                                       firmware's ISS unit tests and the
 #                                       reproducibility check
 #   make check-firmware-reproducible    build the firmware twice in temp dirs, compare
@@ -29,7 +29,7 @@ FWINSPECT     := $(BUILD)/tools/fwinspect
 # for binutils 2.38+); linked as rv32im so the rv32im/ilp32 libgcc multilib
 # (64-bit division for the log's timestamps) is found. No timestamps, paths
 # mapped: the output is the same wherever and whenever it is built.
-FW_MODULES    := boot db ipc jsm log sched trap util
+FW_MODULES    := boot cmdbuf ctx db dma ipc job jsm log sched trap util
 FW_CFLAGS     := -march=rv32im_zicsr -mabi=ilp32 -std=c11 -O2 -g -ffreestanding -fno-common \
                  -ffunction-sections -fdata-sections -mstrict-align \
                  -fno-asynchronous-unwind-tables -fno-unwind-tables $(WARN_CFLAGS) \
@@ -128,8 +128,11 @@ check-firmware-reproducible: $(FW_REPRO_RUN)
 # ---- Host tests --------------------------------------------------------------------------
 FW_HEADER_TEST := $(BUILD)/tests/unit/test_fw_header
 FW_BOOT_TEST   := $(BUILD)/tests/unit/test_fw_boot
+FW_JOBS_TEST   := $(BUILD)/tests/unit/test_fw_jobs
+FW_HOST_OBJ    := $(BUILD)/host/tests/unit/fw_host.o
 
-$(BUILD)/host/tests/unit/test_fw_header.o $(BUILD)/host/tests/unit/test_fw_boot.o: \
+$(BUILD)/host/tests/unit/test_fw_header.o $(BUILD)/host/tests/unit/test_fw_boot.o \
+$(BUILD)/host/tests/unit/test_fw_jobs.o $(FW_HOST_OBJ): \
 	HOST_CFLAGS += $(FW_HOST_CFLAGS) -I$(SRCDIR)/qemu-device/model \
 	-DNPU_TEST_FIRMWARE_BIN='"$(abspath $(FIRMWARE_BIN))"' \
 	-DNPU_TEST_FIRMWARE_ELF='"$(abspath $(FIRMWARE_ELF))"' \
@@ -141,8 +144,15 @@ $(FW_HEADER_TEST): $(BUILD)/host/tests/unit/test_fw_header.o $(FORMAT_LIB) \
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
 
-$(FW_BOOT_TEST): $(BUILD)/host/tests/unit/test_fw_boot.o $(MODEL_HARNESS) $(FORMAT_LIB) \
-		$(MODEL_LIB) | $(FIRMWARE_BIN)
+$(FW_BOOT_TEST): $(BUILD)/host/tests/unit/test_fw_boot.o $(FW_HOST_OBJ) $(MODEL_HARNESS) \
+		$(FORMAT_LIB) $(MODEL_LIB) | $(FIRMWARE_BIN)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
+
+# The job path: command buffers in user contexts, doorbells, JOB_DONE.
+$(FW_JOBS_TEST): $(BUILD)/host/tests/unit/test_fw_jobs.o $(FW_HOST_OBJ) $(MODEL_HARNESS) \
+		$(FORMAT_LIB) $(MODEL_LIB) | $(FIRMWARE_BIN)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
@@ -154,7 +164,8 @@ bench-firmware: $(FW_BOOT_TEST) $(FIRMWARE_BIN)
 -include $(wildcard $(FW_OUT)/obj/*.d $(FW_UNIT_OUT)/fw/*.d $(FW_UNIT_OUT)/t/*.d)
 
 ALL_TARGETS       += $(FIRMWARE_BIN) $(FW_PACK) $(FWINSPECT)
-UNIT_TESTS        += $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_UNIT_RUN) $(FW_REPRO_RUN)
+UNIT_TESTS        += $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_JOBS_TEST) $(FW_UNIT_RUN) \
+                     $(FW_REPRO_RUN)
 BENCHES           += bench-firmware
 INSTALL_FIRMWARE  += $(FIRMWARE_BIN)
-CLEAN_FILES       += $(FW_PACK) $(FWINSPECT) $(FW_HEADER_TEST) $(FW_BOOT_TEST)
+CLEAN_FILES       += $(FW_PACK) $(FWINSPECT) $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_JOBS_TEST)

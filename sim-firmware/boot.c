@@ -127,9 +127,11 @@ static __attribute__((noreturn)) void boot_finish(bool warm, uint64_t t0, uint32
 	LOG_INFO("boot: %s boot ready in %lu us, %lu instructions (%s scheduling, trace level %lu)",
 		 warm ? "warm" : "cold", us, insns,
 		 fw.sched_mode == NPU_SCHEDULING_MODE_HW ? "HW" : "OS", fw_log.level);
-	if (warm)
+	if (warm) {
 		LOG_INFO("boot: warm boot #%lu after %llu us in D0i3", fw.warm_boots,
 			 (unsigned long long)residency_us);
+		job_kick_all();                    /* queues kept their positions (§14.10) */
+	}
 	sched_run();
 }
 
@@ -146,6 +148,7 @@ static void start_common(void)
 	 * being written, so 3 KiB of them need no clearing. */
 	memset(&rt, 0, offsetof(struct fw_rt, defer));
 	rt.timer_at = UINT64_MAX;
+	plat_wr(NPU_LRT_CTX_SSID, 0);          /* mirrored in rt.ctx_ssid (ctx.c) */
 	fw.bp_va = (uint32_t)(uintptr_t)&__fw_boot_params;
 	if (!boot_params_ok())
 		fw_halt(NPU_LRT_HALT_BAD_BOOT_PARAMS);

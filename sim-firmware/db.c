@@ -9,8 +9,7 @@
  * the host expects its doorbells to still work (it re-registers nothing).
  *
  * A ring sets a pending bit in the LRT (NPU_LRT_DB_PENDING); we clear it and
- * report the queue's head/tail. Jobs are NOT executed yet (README): the
- * queue is only looked at, never consumed.
+ * hand the queue to the job scheduler (job.c), which consumes it.
  */
 #include "fw.h"
 #include "intel-npu/jobq.h"
@@ -35,12 +34,20 @@ int db_register(uint32_t db, uint32_t ssid, uint32_t jobq_va, uint32_t jobq_size
 	struct fw_db *d = &fw_dbs[db];
 	int replaced = d->used;
 
+	if (d->used || d->orphan) {
+		if (d->orphan && !d->used)
+			LOG_WARN("db: doorbell %lu registered again; the jobs its old queue had left "
+				 "are forgotten", db);
+		job_drop(db);
+	}
+	d->orphan = d->abort = d->faulted = d->bad = 0;
 	d->jobq_va = jobq_va;
 	d->jobq_size = jobq_size;
 	d->host_ssid = (uint16_t)ssid;
 	d->hws = hws;
 	d->cmdq_id = cmdq_id;
 	d->used = 1;
+	job_kick(db);
 	return replaced;
 }
 
@@ -48,6 +55,7 @@ int db_unregister(uint32_t db)
 {
 	if (db >= FW_DB_COUNT || !fw_dbs[db].used)
 		return -1;
+	job_unregister(db);
 	fw_dbs[db].used = 0;
 	return 0;
 }
@@ -81,8 +89,10 @@ struct fw_cmdq *cmdq_alloc(uint32_t ssid, uint64_t cmdq_id, bool *replaced)
 void db_release_ssid(uint32_t ssid, uint32_t *dbs, uint32_t *cmdqs)
 {
 	*dbs = *cmdqs = 0;
+	/* including queues unregistered with jobs left (hw-facts §14.11) */
 	for (uint32_t i = 0; i < FW_DB_COUNT; i++)
-		if (fw_dbs[i].used && fw_dbs[i].host_ssid == ssid) {
+		if ((fw_dbs[i].used || fw_dbs[i].orphan) && fw_dbs[i].host_ssid == ssid) {
+			job_abort(i);
 			fw_dbs[i].used = 0;
 			(*dbs)++;
 		}
@@ -96,25 +106,14 @@ void db_release_ssid(uint32_t ssid, uint32_t *dbs, uint32_t *cmdqs)
 void db_ring(uint32_t db)
 {
 	const struct fw_db *d = &fw_dbs[db];
-	uint32_t ht[2];
 
 	fw.stats.doorbells++;
 	if (db >= FW_DB_COUNT || !d->used) {
 		LOG_WARN("db: doorbell %lu rang but is not registered; ignored", db);
 		return;
 	}
-	if (!fw_log_wants(NPU_LOG_LEVEL_DEBUG))
-		return;
-	/* head and tail are adjacent u32s at offsets 4 and 8 of the queue header */
-	if (fw_safe_copy(ht, (const void *)(uintptr_t)(d->jobq_va +
-			 offsetof(struct npu_job_queue_header, head)), sizeof(ht))) {
-		LOG_ERR("db: doorbell %lu: job queue 0x%lx unreadable (fault at 0x%lx)",
-			db, d->jobq_va, fw_safe_fault_addr);
-		return;
-	}
-	LOG_DBG("db: doorbell %lu rang: ssid %u queue 0x%lx head %lu tail %lu (%lu slots); "
-		"jobs are not executed by this firmware version", db, d->host_ssid, d->jobq_va,
-		ht[0], ht[1], (uint32_t)NPU_JOBQ_SLOTS(d->jobq_size));
+	LOG_DBG("db: doorbell %lu rang: ssid %u queue 0x%lx", db, d->host_ssid, d->jobq_va);
+	job_kick(db);
 }
 
 /* DOORBELL interrupt: DB_SUMMARY says which pending words to look at;
@@ -144,12 +143,15 @@ void db_dump(void)
 	for (uint32_t i = 0; i < FW_DB_COUNT; i++) {
 		const struct fw_db *d = &fw_dbs[i];
 
+		if (d->orphan && !d->used)
+			LOG_DUMP("dump: doorbell %lu unregistered, jobs of ssid %u left%s", i,
+				 d->host_ssid, d->abort ? ", aborting" : "");
 		if (!d->used)
 			continue;
 		n++;
-		LOG_DUMP("dump: doorbell %lu -> ssid %u %s queue 0x%lx size 0x%lx cmdq %llu",
+		LOG_DUMP("dump: doorbell %lu -> ssid %u %s queue 0x%lx size 0x%lx cmdq %llu%s",
 			 i, d->host_ssid, d->hws ? "HWS" : "OS", d->jobq_va, d->jobq_size,
-			 (unsigned long long)d->cmdq_id);
+			 (unsigned long long)d->cmdq_id, d->bad ? " (queue unusable)" : "");
 	}
 	LOG_DUMP("dump: %lu doorbells registered", n);
 	n = 0;

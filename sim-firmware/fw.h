@@ -50,6 +50,12 @@
 #define FW_TRACE_DEST_SUPPORTED  NPU_TRACE_DESTINATION_VERBOSE
 #define FW_TRACE_HW_LRT_BIT      1u   /* VPU_TRACE_PROC_BIT_LRT (vpu_boot_api.h) */
 #define FW_TRACE_HW_SUPPORTED    (1ull << FW_TRACE_HW_LRT_BIT)
+#define FW_FENCE_POLL_US    50u       /* re-read of fence words a job waits on */
+#define FW_JOB_BUDGET       64u       /* commands per queue per scheduler pass */
+#define FW_JOBDONE_RESERVE  4u        /* deferral slots JOB_DONE leaves to JSM responses */
+
+#define FW_DB_COUNT    256u           /* ids 1..255 (va_layout.h NPU_DB_ID_*) */
+#define FW_DB_WORDS    (FW_DB_COUNT / 32u)
 
 /* ---- Regions ------------------------------------------------------------------ */
 struct fw_region {
@@ -84,6 +90,7 @@ struct fw_state {
 	} sched_log;
 	struct {                        /* STATE_DUMP material */
 		uint32_t rx, tx, rx_rejected, unknown, doorbells, deferred, dropped;
+		uint32_t jobs_ok, jobs_failed, jobs_aborted;
 	} stats;
 };
 extern struct fw_state fw;
@@ -102,6 +109,14 @@ struct fw_rt {
 	bool     timers_on;             /* false between D0I3_ENTER and the next boot */
 	bool     d0i3_requested;        /* set by the D0I3_ENTER handler */
 	bool     wait_outbox;           /* deferred sends wait for FIFO space */
+	uint64_t job_poll_at;           /* next re-poll of waiting jobs (mtime); 0 = none */
+	uint32_t job_active[FW_DB_WORDS]; /* queues that may have work (job.c) */
+	uint32_t job_rr;                /* round-robin start among equal bands */
+	uint32_t ctx_ssid;              /* mirror of NPU_LRT_CTX_SSID */
+	bool     engine_paused;         /* HWS: between ENGINE_RESET and HWS_ENGINE_RESUME */
+	bool     dma_probed, dma_present;
+	uint16_t dma_owner[NPU_LRT_DMA_ENGINES]; /* doorbell whose job runs on it; 0 = none */
+	bool     dma_busy[NPU_LRT_DMA_ENGINES];
 	uint32_t defer_head, defer_count;
 	/* last: start_common() clears only what comes before it */
 	struct fw_pending defer[FW_DEFER_MAX];
@@ -199,7 +214,6 @@ bool jsm_dispatch(const struct npu_jsm_msg *req, uint32_t channel, struct npu_js
 const char *jsm_type_name(uint32_t type);
 
 /* ---- db.c --------------------------------------------------------------------------------- */
-#define FW_DB_COUNT    256u           /* ids 1..255 (va_layout.h NPU_DB_ID_*) */
 #define FW_CMDQ_MAX    64u
 
 struct fw_db {
@@ -209,6 +223,10 @@ struct fw_db {
 	uint16_t host_ssid;
 	uint8_t  used;
 	uint8_t  hws;
+	uint8_t  orphan;                /* unregistered with jobs left: kept for SSID_RELEASE */
+	uint8_t  abort;                 /* SSID_RELEASE: end every job left with ABORTED */
+	uint8_t  faulted;               /* a job of it hit a context fault (ENGINE_RESET report) */
+	uint8_t  bad;                   /* its header is unusable: not polled until a ring */
 };
 
 struct fw_cmdq {
@@ -238,6 +256,74 @@ void db_ring(uint32_t db);
 void db_service(void);
 void db_dump(void);
 
+/* ---- job.c: the queue scheduler ------------------------------------------------------- */
+void job_kick(uint32_t db);                 /* a doorbell rang, or registration */
+void job_kick_all(void);                    /* warm boot, engine resume: look at every queue */
+bool job_run(void);                         /* one pass; true: work is ready, do not WFI */
+void job_unregister(uint32_t db);           /* UNREGISTER_DB: before the entry goes away */
+void job_abort(uint32_t db);                /* SSID_RELEASE: end every job left, ABORTED */
+void job_drop(uint32_t db);                 /* forget the job in progress (head stays) */
+uint32_t job_engine_reset(struct npu_jsm_engine_reset_done *out);
+void job_engine_resume(void);
+void job_dump(void);
+
+/* ---- cmdbuf.c: one job's command buffer (hw-facts §11-§13) ------------------------------ */
+enum fw_job_state {
+	FW_JOB_NONE = 0,                /* nothing started at the queue's head */
+	FW_JOB_RUN,                     /* the command at pos is next */
+	FW_JOB_FENCE,                   /* a FENCE_WAIT is not met yet */
+	FW_JOB_DMA,                     /* a transfer of this job runs on engine dma */
+	FW_JOB_ENGINE,                  /* the command at pos waits for a free DMA engine */
+	FW_JOB_END,                     /* finished with status; JOB_DONE not sent yet */
+};
+
+struct fw_job {
+	uint32_t gen;                   /* boot generation this state belongs to */
+	uint8_t  state, dma, null_sub, pad;
+	uint32_t db;
+	uint32_t slot;                  /* its queue slot (head when it started) */
+	uint32_t job_id;
+	uint32_t ssid;
+	uint32_t batch;                 /* VA of the command buffer header (context window) */
+	uint32_t pos, end;              /* next command, end of commands: offsets from batch */
+	uint32_t status;                /* FW_JOB_END: the job_status */
+	uint32_t cmds;                  /* commands done */
+	uint64_t desc_heap, fence_heap;
+	uint64_t wait_va, wait_value;   /* FW_JOB_FENCE */
+};
+
+#define FW_STEP_IDLE     0          /* nothing to do */
+#define FW_STEP_BLOCKED  1          /* waits for a fence, DMA, an engine or the host */
+#define FW_STEP_MORE     2          /* ran out of budget with work left */
+uint32_t cmdbuf_begin(struct fw_job *j, uint64_t batch_va);   /* 0 or a job status */
+int  cmdbuf_run(struct fw_job *j, uint32_t *budget);
+const char *cmdbuf_status_name(uint32_t status);
+
+/* ---- ctx.c: a job's user context through the context window ------------------------------ */
+#define FW_CTX_OK        0
+#define FW_CTX_OUTSIDE (-1)         /* not in [NPU_LRT_CTX_WINDOW_BASE, 4 GiB) */
+#define FW_CTX_FAULT   (-2)         /* the MMU faulted (CTX_FAULT or an abort) */
+int ctx_read(uint32_t ssid, uint64_t va, void *dst, uint32_t len);
+int ctx_write(uint32_t ssid, uint64_t va, const void *src, uint32_t len);
+extern uint32_t ctx_fault_addr;     /* the address of the last FW_CTX_FAULT */
+
+/* ---- dma.c: the DMA engines (lrt.h NPU_LRT_DMA_*) ------------------------------------------- */
+struct fw_dma_result {
+	uint32_t code, index;           /* NPU_LRT_DMA_ERR_*, failing descriptor */
+	uint64_t addr;                  /* faulting address */
+};
+#define FW_DMA_BUSY   0
+#define FW_DMA_DONE   1
+#define FW_DMA_ERROR  2
+bool dma_available(void);           /* the engines exist (probed once per boot) */
+int  dma_claim(uint32_t db);        /* a free engine for db's job, or -1 */
+void dma_start_array(unsigned e, uint64_t desc, uint32_t count, uint32_t ssid);
+void dma_start_fill(unsigned e, uint64_t dst, uint64_t len, uint32_t pattern, uint32_t ssid);
+int  dma_poll(unsigned e, struct fw_dma_result *r);   /* DONE/ERROR free the engine */
+void dma_abandon(unsigned e);       /* the owner is gone: free it once it finishes */
+void dma_reap(void);
+uint32_t dma_irq_mask(void);
+
 /* ---- boot.c --------------------------------------------------------------------------------- */
 #define BP_OFF(field) ((uint32_t)offsetof(struct npu_boot_params, field))
 static inline uint32_t bp_rd32(uint32_t off)
@@ -264,7 +350,7 @@ __attribute__((noreturn)) void fw_warm_main(void);
 void fw_timers_start(void);
 void fw_timers_stop(void);
 void fw_timer_rearm(void);
-void fw_poll_once(void);                    /* one pass of the loop, no WFI */
+bool fw_poll_once(void);                    /* one pass of the loop, no WFI; true: more work */
 __attribute__((noreturn)) void sched_run(void);   /* the loop; never returns */
 
 #endif /* FW_H */

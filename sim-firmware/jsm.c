@@ -62,8 +62,9 @@ static uint32_t h_engine_reset(const union npu_jsm_payload *in, union npu_jsm_pa
 	out->engine_reset_done.engine_idx = e;
 	if (!engine_ok(e, "ENGINE_RESET"))
 		return NPU_JSM_STATUS_PARSING_ERR;
-	out->engine_reset_done.num_impacted_contexts = 0;  /* no job ever runs yet */
-	LOG_INFO("jsm: engine %lu reset (no jobs in flight)", e);
+	LOG_INFO("jsm: engine %lu reset: %lu contexts had jobs in progress%s", e,
+		 job_engine_reset(&out->engine_reset_done),
+		 fw.sched_mode == NPU_SCHEDULING_MODE_HW ? "; stopped until HWS_ENGINE_RESUME" : "");
 	return NPU_JSM_STATUS_SUCCESS;
 }
 
@@ -93,6 +94,7 @@ static uint32_t h_hws_engine_resume(const union npu_jsm_payload *in, union npu_j
 	out->engine = in->engine;
 	if (!engine_ok(in->engine.engine_idx, "HWS_ENGINE_RESUME"))
 		return NPU_JSM_STATUS_PARSING_ERR;
+	job_engine_resume();
 	LOG_INFO("jsm: engine %lu resumed", in->engine.engine_idx);
 	return NPU_JSM_STATUS_SUCCESS;
 }
@@ -144,12 +146,13 @@ static uint32_t h_ssid_release(const union npu_jsm_payload *in, union npu_jsm_pa
 	if (!ssid_ok(ssid, "SSID_RELEASE"))
 		return NPU_JSM_STATUS_PARSING_ERR;
 	db_release_ssid(ssid, &dbs, &cmdqs);
-	LOG_INFO("jsm: ssid %lu released: %lu doorbells, %lu command queues dropped",
+	LOG_INFO("jsm: ssid %lu released: %lu doorbells, %lu command queues dropped; jobs left "
+		 "end ABORTED",
 		 ssid, dbs, cmdqs);
 	return NPU_JSM_STATUS_SUCCESS;
 }
 
-/* ---- HW scheduling: bookkeeping only, no job runs yet (README) ------------------------------ */
+/* ---- HW scheduling: queues, bands, suspension (job.c runs them) ---------------------------- */
 
 static uint32_t h_band_setup(const union npu_jsm_payload *in, union npu_jsm_payload *out)
 {
@@ -315,6 +318,8 @@ static uint32_t cmdq_suspend(const union npu_jsm_payload *in, bool suspend, cons
 	if (!q)
 		return NPU_JSM_STATUS_PROCESSING_ERR;
 	q->suspended = suspend;
+	if (!suspend)
+		job_kick_all();
 	LOG_INFO("jsm: cmdq %llu of ssid %lu %s", (unsigned long long)c->cmdq_id, c->host_ssid,
 		 suspend ? "suspended" : "resumed");
 	return NPU_JSM_STATUS_SUCCESS;
@@ -447,6 +452,7 @@ static uint32_t h_state_dump(const union npu_jsm_payload *in, union npu_jsm_payl
 	LOG_DUMP("dump: doorbell rings %lu, dct %s, trace level %lu", fw.stats.doorbells,
 		 fw.dct_enabled ? "on" : "off", fw_log.level);
 	db_dump();
+	job_dump();
 	return NPU_JSM_STATUS_SUCCESS;
 }
 

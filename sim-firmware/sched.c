@@ -3,8 +3,9 @@
  * The firmware's scheduler: after boot (boot.c) everything happens here, in
  * one loop that sleeps in WFI and, when woken, serves each source in turn:
  * the host->firmware IPC inbox (ipc.c, jsm.c), the doorbells (db.c),
- * deferred responses waiting for FIFO or RX-slot space, and the timer
- * (watchdog kicks, retries). Nothing blocks: work that must wait arms a
+ * deferred responses waiting for FIFO or RX-slot space, the timer
+ * (watchdog kicks, retries, re-polls of waiting jobs) and the job queues
+ * (job.c), which get a bounded share of every pass. Nothing blocks: work that must wait arms a
  * timer or an interrupt source and returns to the loop, so one source never
  * holds up another.
  */
@@ -28,6 +29,8 @@ void fw_timer_rearm(void)
 		if (retry < at)
 			at = retry;
 	}
+	if (rt.job_poll_at && rt.job_poll_at < at)
+		at = rt.job_poll_at;
 	if (at != rt.timer_at) {
 		rt.timer_at = at;
 		plat_set_timer(at);
@@ -67,9 +70,10 @@ static void timer_service(uint64_t now)
 
 /* ---- The loop ------------------------------------------------------------------------ */
 
-void fw_poll_once(void)
+bool fw_poll_once(void)
 {
 	uint32_t pend = plat_rd(NPU_LRT_INTC_PENDING) & rt.intc_enable;
+	bool more;
 
 	if (pend & NPU_LRT_IRQ_INBOX) {
 		if (!rt.timers_on && !rt.d0i3_requested) {
@@ -85,17 +89,19 @@ void fw_poll_once(void)
 		ipc_flush();
 	if (rt.timer_at != UINT64_MAX && plat_mtime() >= rt.timer_at)
 		timer_service(plat_mtime());
+	/* DMA completions (NPU_LRT_IRQ_DMA) are picked up by the jobs that wait */
+	more = job_run();
 	if (rt.d0i3_requested) {
 		rt.d0i3_requested = false;
 		fw_timers_stop();
 	}
+	return more;
 }
 
 __attribute__((noreturn)) void sched_run(void)
 {
-	for (;;) {
-		fw_poll_once();
-		plat_wfi();
-	}
+	for (;;)
+		if (!fw_poll_once())
+			plat_wfi();
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "intel-npu/bits.h"
+#include "intel-npu/cmdbuf.h"
 #include "intel-npu/fw_header.h"
 #include "intel-npu/lrt.h"
 #include "npu-format/fw_file.h"
@@ -38,6 +39,9 @@
 /* What this firmware implements (sim-firmware/README.md). */
 #define PACK_BOOT_API     NPU_API_VERSION(3, 26)   /* boot params layout of Linux 6.12 */
 #define PACK_JSM_API      NPU_API_VERSION(3, 25)   /* vpu_jsm_api.h of Linux 6.12 */
+/* The command-buffer format the firmware runs (hw-facts §10 index 3, §11):
+ * user space reads it to choose NOP fillers (> 4.9) over padded BARRIERs. */
+#define PACK_JOB_CMD_API  NPU_API_VERSION(NPU_JOB_CMD_API_MAJOR, NPU_JOB_CMD_API_MINOR)
 #define PACK_PREEMPT_SIZE 0x1000u                  /* see README: avoids a HWS failure */
 
 static const char *prog = "fw-pack";
@@ -309,6 +313,7 @@ int main(int argc, char **argv)
 	hdr.firmware_version_size = (uint32_t)strlen(vstr) + 1;
 	hdr.boot_params_load_address = runtime;
 	hdr.api_version[NPU_FW_API_BOOT] = PACK_BOOT_API;
+	hdr.api_version[NPU_FW_API_JOB_CMD] = PACK_JOB_CMD_API;
 	hdr.api_version[NPU_FW_API_JSM] = PACK_JSM_API;
 	hdr.runtime_size = runtime_size;
 	hdr.shave_nn_fw_size = 0;

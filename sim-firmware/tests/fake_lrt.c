@@ -99,6 +99,9 @@ uint32_t plat_rd(uint32_t off)
 	case NPU_LRT_MTIMECMP_HI:   return (uint32_t)(lrt.mtimecmp >> 32);
 	case NPU_LRT_WDT_LOAD:      return lrt.wdt_load;
 	case NPU_LRT_WDT_CTRL:      return lrt.wdt_ctrl;
+	case NPU_LRT_CTX_SSID:      return lrt.ctx_ssid;
+	case NPU_LRT_CTX_FAULT:     return 0;       /* the ISS has no context window */
+	case NPU_LRT_CTX_FAULT_ADDR: return 0;
 	default:
 		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7))
 			return lrt.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4];
@@ -133,6 +136,8 @@ void plat_wr(uint32_t off, uint32_t val)
 	case NPU_LRT_MTIMECMP_HI:   lrt.mtimecmp = (lrt.mtimecmp & UINT32_MAX) | (uint64_t)val << 32; return;
 	case NPU_LRT_WDT_LOAD:      lrt.wdt_load = val; lrt.wdt_loads++; return;
 	case NPU_LRT_WDT_CTRL:      lrt.wdt_ctrl = val; return;
+	case NPU_LRT_CTX_SSID:      lrt.ctx_ssid = val & NPU_LRT_CTX_SSID_MASK; return;
+	case NPU_LRT_CTX_FAULT:     return;
 	default:
 		if (off >= NPU_LRT_DB_PENDING(0) && off <= NPU_LRT_DB_PENDING(7)) {
 			lrt.db_pending[(off - NPU_LRT_DB_PENDING(0)) / 4] &= ~val;

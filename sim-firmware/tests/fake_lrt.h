@@ -26,6 +26,7 @@ struct fake_lrt {
 	uint32_t intc_enable;
 	uint64_t mtime, mtimecmp;
 	uint32_t wdt_load, wdt_ctrl, wdt_loads;
+	uint32_t ctx_ssid;
 	char console[16384];
 	unsigned console_len;
 	bool halted;
