@@ -128,6 +128,18 @@ $(DRIVER_SIM_TEST): $(BUILD)/host/tests/unit/test_driver_sim.o $(DRIVER_LIB) $(D
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(DRIVER_LINK) -lcunit
 
+# Jobs end to end on the sim backend with the real firmware; the copies and
+# fills need the model's DMA engines (test_driver_sim_dma).
+DRIVER_SIM_JOBS_TEST := $(BUILD)/tests/unit/test_driver_sim_jobs
+DRIVER_SIM_DMA_TEST  := $(BUILD)/tests/unit/test_driver_sim_dma
+SIM_JOBS_OBJ         := $(BUILD)/host/tests/unit/sim_jobs.o
+
+$(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST): $(BUILD)/tests/unit/%: $(BUILD)/host/tests/unit/%.o \
+		$(SIM_JOBS_OBJ) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS) $(DRIVER_SIM_TEST_FW)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(SIM_JOBS_OBJ) $(DRIVER_LINK) -lcunit
+
 # ---- Benchmark ----------------------------------------------------------------------
 DRIVER_BENCH := $(BUILD)/bench/bench_driver
 
@@ -160,8 +172,9 @@ bench-jobs: $(JOBS_BENCH) $(DRIVER_SIM_TEST_FW)
 
 ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
 INSTALL_BIN += $(NPUCTL)
-UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(TOOL_PATHS_TEST)
+UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(TOOL_PATHS_TEST)
 QTESTS      += $(NPUCTL_FILES_TEST)
 BENCHES     += bench-driver bench-jobs
-CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_BENCH) $(JOBS_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
+CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) \
+               $(DRIVER_BENCH) $(JOBS_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
                $(TOOL_PATHS_TEST)
