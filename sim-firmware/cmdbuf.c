@@ -133,9 +133,12 @@ static int misaligned(struct fw_job *j, const union cmd *c, const char *what, ui
 			   (unsigned long long)va, align));
 }
 
-/* TIMESTAMP (hw-facts §11.6, §13.2): RAW is the 38.4 MHz perf counter the
- * host reads too; SYSTIME and DELTA need a host delta this firmware is not
- * given, so they are written as RAW and 0 (docs/deviations.md). */
+/* TIMESTAMP (hw-facts §11.6, §13.2): RAW counts the 38.4 MHz perf clock.
+ * It is the firmware's clock (fw_now), which is the perf counter since the
+ * cold boot and carries on across D0i3 (the counter itself restarts at the
+ * IP reset), so user space sees it only go forward between jobs with a
+ * runtime suspend between them. SYSTIME and DELTA need a host delta this
+ * firmware is not given: written as RAW and 0 (docs/deviations.md). */
 static int do_timestamp(struct fw_job *j, const union cmd *c)
 {
 	uint64_t va = c->ts.timestamp_address, v;
@@ -148,7 +151,7 @@ static int do_timestamp(struct fw_job *j, const union cmd *c)
 				   "unknown", j->pos, c->ts.type));
 	if (va & (NPU_TIMESTAMP_ALIGN_37XX - 1))
 		return misaligned(j, c, "timestamp_address", va, NPU_TIMESTAMP_ALIGN_37XX);
-	v = c->ts.type == NPU_TIME_DELTA ? 0 : plat_mtime();
+	v = c->ts.type == NPU_TIME_DELTA ? 0 : fw_now();
 	err = ctx_write(j->ssid, va, &v, NPU_TIMESTAMP_SIZE);
 	if (err)
 		return end(j, ctx_fail(j, err, "timestamp", va));

@@ -309,6 +309,22 @@ static void test_basic_job(void)
 	submit(&H, &q, 0x101, cb_end(&c));
 	CU_ASSERT_EQUAL(status_of(&H, 0x101), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 2);
+	/* a null submission (§13.6): the copy (of descriptors that are not
+	 * even mapped) is skipped, the fence and the timestamp are not */
+	c = cb_new(&H, SSID_A);
+	{
+		struct npu_cmd_copy_buffer *cp = cb_put(&c, NPU_CMD_COPY, sizeof(*cp));
+
+		cp->desc_start_offset = NPU_VA_USER_START + 0x800000;
+		cp->desc_count = 1;
+	}
+	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va, 5);
+	cb_timestamp(&c, ev.va + 192);
+	CU_ASSERT_FATAL(push(&H, &q, 0x102, cb_end(&c), NPU_JOB_FLAGS_NULL_SUBMISSION));
+	ring(&H, &q);
+	CU_ASSERT_EQUAL(status_of(&H, 0x102), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 5);
+	CU_ASSERT(ur64(&H, &ev, 192) >= ts);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
@@ -595,6 +611,7 @@ static void test_warm_boot_keeps_queues(void)
 	struct queue q;
 	struct ubo ev;
 	struct cb c;
+	uint64_t ts;
 
 	setup(&H, NPU_SCHEDULING_MODE_OS);
 	q = queue_new(&H, 3);
@@ -602,9 +619,11 @@ static void test_warm_boot_keeps_queues(void)
 	ev = ubo_new(&H, SSID_A, SZ_4K);
 	c = cb_new(&H, SSID_A);
 	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va, 1);
+	cb_timestamp(&c, ev.va + 64);
 	submit(&H, &q, 0x100, cb_end(&c));
 	CU_ASSERT_EQUAL(status_of(&H, 0x100), NPU_JSM_STATUS_SUCCESS);
-	mh_advance(&H.h, 1 * MS);
+	ts = ur64(&H, &ev, 64);
+	mh_advance(&H.h, 100 * MS);
 	CU_ASSERT_EQUAL_FATAL(d0i3_cycle(&H, 20), 0);
 	/* the MMU came back with the same tables, the context with them */
 	((struct npu_cmd_fence *)up(&H, &c.bo, HDR, 24))->value = 2;
@@ -612,7 +631,149 @@ static void test_warm_boot_keeps_queues(void)
 	CU_ASSERT_EQUAL(status_of(&H, 0x101), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 2);
 	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 2);
+	/* timestamps go on across D0i3 (the perf counter restarted at the IP
+	 * reset): at least the 120 ms in between later */
+	CU_ASSERT(ur64(&H, &ev, 64) > ts + 120ull * 38400);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+	teardown(&H);
+}
+
+/* ---- Copies and fills: the DMA engines (lrt.h NPU_LRT_DMA_*) --------------------------- */
+
+static void cb_copy(struct cb *c, uint64_t desc_va, uint32_t count)
+{
+	struct npu_cmd_copy_buffer *cp = cb_put(c, NPU_CMD_COPY, sizeof(*cp));
+
+	cp->desc_start_offset = desc_va;
+	cp->desc_count = count;
+}
+
+/* A 37xx copy descriptor at desc + 64 * i (§12.1). */
+static void desc_put(struct host *H, const struct ubo *d, unsigned i, uint64_t src, uint64_t dst,
+		     uint32_t size)
+{
+	struct npu_cmd_copy_descriptor_37xx *x = up(H, d, 64ull * i, sizeof(*x));
+
+	memset(x, 0, sizeof(*x));
+	x->src_address = src;
+	x->dst_address = dst;
+	x->size = size;
+}
+
+static void fill_bytes(uint8_t *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 131u + seed * 7u + (i >> 8));
+}
+
+static void test_copy_and_fill(void)
+{
+	struct host H;
+	struct queue q, q2;
+	struct ubo src, dst, big, desc, desc2, ev;
+	struct cb c, c2, bad;
+	uint32_t st;
+	bool ok = true;
+
+	setup(&H, NPU_SCHEDULING_MODE_OS);
+	q = queue_new(&H, 1);
+	q2 = queue_new(&H, 2);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q2, SSID_A), 0);
+	src = ubo_new(&H, SSID_A, 128 * 1024);
+	dst = ubo_new(&H, SSID_A, 128 * 1024);
+	big = ubo_new(&H, SSID_A, 1024 * 1024 + 3 * 4096);
+	desc = ubo_new(&H, SSID_A, SZ_4K);
+	desc2 = ubo_new(&H, SSID_A, SZ_4K);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	fill_bytes(up(&H, &src, 0, src.size), src.size, 1);
+	memset(up(&H, &big, 0, big.size), 0x11, big.size);
+
+	/* three descriptors: 4 KiB and 60 KiB into dst, and 4 KiB through the CMX
+	 * ("local", §16.5) and back in the second COPY; then a fill; BARRIER, then
+	 * the fence: everything before it is done */
+	desc_put(&H, &desc, 0, src.va, dst.va, 4096);
+	desc_put(&H, &desc, 1, src.va + 4096, dst.va + 4096, 60 * 1024);
+	desc_put(&H, &desc, 2, src.va + 64 * 1024, NPU_CMX_BASE + 0x1000, 4096);
+	desc_put(&H, &desc, 3, NPU_CMX_BASE + 0x1000, dst.va + 64 * 1024, 4096);
+	c = cb_new(&H, SSID_A);
+	cb_copy(&c, desc.va, 3);
+	cb_copy(&c, desc.va + 3 * 64, 1);
+	{
+		struct npu_cmd_memory_fill *f = cb_put(&c, NPU_CMD_MEMORY_FILL, sizeof(*f));
+
+		f->start_address = big.va + 64;
+		f->size = 1024 * 1024 + 4096;
+		f->fill_pattern = 0xA5C3F00Du;
+	}
+	cb_put(&c, NPU_CMD_BARRIER, 8);
+	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va, 4);
+	submit(&H, &q, 0x100, cb_end(&c));
+	st = status_of(&H, 0x100);
+	mh_advance(&H.h, 1 * MS);
+	if (st == NPU_JSM_STATUS_NOT_IMPLEMENTED &&
+	    log_has(&H, &H.log_crit, "the control core has no DMA engines")) {
+		/* a model without the engines: the job ends cleanly, nothing else */
+		fprintf(stderr, "\n  (the model has no DMA engines: copies end NOT_IMPLEMENTED) ");
+		CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 0);
+		teardown(&H);
+		return;
+	}
+	CU_ASSERT_EQUAL(st, NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(memcmp(up(&H, &src, 0, 68 * 1024), up(&H, &dst, 0, 68 * 1024), 68 * 1024), 0);
+	for (uint64_t i = 0; i < 1024 * 1024 + 4096; i += 4)
+		ok = ok && mh_r32(&H.h, big.pa + 64 + i) == 0xA5C3F00Du;
+	CU_ASSERT(ok);
+	CU_ASSERT_EQUAL(*(uint8_t *)up(&H, &big, 63, 1), 0x11);        /* nothing outside */
+	CU_ASSERT_EQUAL(*(uint8_t *)up(&H, &big, 64 + 1024 * 1024 + 4096, 1), 0x11);
+	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 4);
+
+	/* two queues copying at once share the two engines */
+	memset(up(&H, &dst, 0, dst.size), 0, dst.size);
+	desc_put(&H, &desc2, 0, src.va, dst.va + 64 * 1024, 64 * 1024);
+	c = cb_new(&H, SSID_A);
+	cb_copy(&c, desc.va, 2);
+	c2 = cb_new(&H, SSID_A);
+	cb_copy(&c2, desc2.va, 1);
+	CU_ASSERT_FATAL(push(&H, &q, 0x101, cb_end(&c), 0));
+	CU_ASSERT_FATAL(push(&H, &q2, 0x200, cb_end(&c2), 0));
+	ring(&H, &q);
+	ring(&H, &q2);
+	for (unsigned i = 0; i < 2; i++) {
+		struct npu_jsm_job_done jd;
+
+		CU_ASSERT_FATAL(job_done(&H, &jd, 100));
+		CU_ASSERT(jd.job_id == 0x101 || jd.job_id == 0x200);
+		CU_ASSERT_EQUAL(jd.job_status, NPU_JSM_STATUS_SUCCESS);
+	}
+	CU_ASSERT_EQUAL(memcmp(up(&H, &src, 0, 64 * 1024), up(&H, &dst, 0, 64 * 1024), 64 * 1024), 0);
+	CU_ASSERT_EQUAL(memcmp(up(&H, &src, 0, 64 * 1024), up(&H, &dst, 64 * 1024, 64 * 1024),
+			       64 * 1024), 0);
+
+	/* a source never mapped: the job's context faults, the next job runs */
+	desc_put(&H, &desc2, 0, NPU_VA_USER_START + 0x4000000, dst.va, 4096);
+	bad = cb_new(&H, SSID_A);
+	cb_copy(&bad, desc2.va, 1);
+	CU_ASSERT_FATAL(push(&H, &q, 0x102, cb_end(&bad), 0));
+	c = cb_new(&H, SSID_A);
+	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va, 9);
+	CU_ASSERT_FATAL(push(&H, &q, 0x103, cb_end(&c), 0));
+	ring(&H, &q);
+	CU_ASSERT_EQUAL(status_of(&H, 0x102), NPU_JSM_STATUS_USER_CTX_VIOL_ERR);
+	CU_ASSERT_EQUAL(status_of(&H, 0x103), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 9);
+	CU_ASSERT_EQUAL(H.h.last_fault.u[2], SSID_A);
+	/* a descriptor array not 64-byte aligned, a count of 0: PARSING_ERR */
+	bad = cb_new(&H, SSID_A);
+	cb_copy(&bad, desc.va + 8, 1);
+	submit(&H, &q, 0x104, cb_end(&bad));
+	CU_ASSERT_EQUAL(status_of(&H, 0x104), NPU_JSM_STATUS_PARSING_ERR);
+	bad = cb_new(&H, SSID_A);
+	cb_copy(&bad, desc.va, 0);
+	submit(&H, &q, 0x105, cb_end(&bad));
+	CU_ASSERT_EQUAL(status_of(&H, 0x105), NPU_JSM_STATUS_PARSING_ERR);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(idle(&H));
 	teardown(&H);
 }
 
@@ -766,6 +927,7 @@ int main(void)
 	CU_add_test(s, "SSID_RELEASE: jobs left end ABORTED", test_released_context);
 	CU_add_test(s, "warm boot keeps registrations and positions",
 		    test_warm_boot_keeps_queues);
+	CU_add_test(s, "COPY and MEMORY_FILL through the DMA engines", test_copy_and_fill);
 	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, teardown",
 		    test_hws_bands_and_reset);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
