@@ -615,6 +615,10 @@ static int suspend(struct npu_device *dev)
 	if (dev->power != NPU_POWER_READY)
 		return npu_fail(dev, -EAGAIN, "suspend: NPU is %s, not ready",
 				npu_power_state_name(dev->power));
+	/* each outstanding job holds the device awake (hw-facts §14.10) */
+	if (dev->jobs_outstanding)
+		return npu_fail(dev, -EBUSY, "suspend: %u job(s) outstanding; wait for them first",
+				dev->jobs_outstanding);
 	npu_smmu_disable(dev);
 	if (!npu_pm_is_idle(dev))
 		npu_err(dev, "suspend: the NPU is busy (VPU_STATUS.IDLE is 0)");

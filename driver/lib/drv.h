@@ -453,6 +453,10 @@ struct npu_doorbell {
 	uint32_t ssid;
 	uint32_t cmdq_id;           /* HW scheduling */
 	struct npu_buffer *jobq;
+	/* HW scheduling: the queue's preemption buffers in its user context
+	 * (hw-facts §14.5); NULL when the header gives no size or allocation
+	 * failed (jobs go without, as in 6.12) */
+	struct npu_buffer *preempt_primary, *preempt_secondary;
 };
 
 struct npu_hw_info {

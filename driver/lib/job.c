@@ -147,6 +147,50 @@ int npu_doorbell_send_register(struct npu_device *dev, uint32_t id)
 	return ret;
 }
 
+/* One preemption buffer of size bytes inside [start, end) near its top */
+static struct npu_buffer *preempt_buf(struct npu_device *dev, struct npu_ctx *ctx,
+				      uint64_t size, uint64_t window, const struct npu_range *r,
+				      const char *name)
+{
+	struct npu_range top = { r->end - window < r->start ? r->start : r->end - window, r->end };
+	struct npu_buffer *bo = NULL;
+
+	if (!size)
+		return NULL;
+	if (npu_bo_create(dev, ctx, &top, (size_t)size, 0, name, &bo))
+		return NULL;
+	return bo;
+}
+
+/* ivpu's preemption buffers for HWS (hw-facts §14.5): the primary rounded
+ * to 4 KiB within the top 4 x its size of the user range, the secondary at
+ * the top of the shave range; a failure is logged and the queue works
+ * without them. */
+static void preempt_bufs_create(struct npu_device *dev, struct npu_doorbell *db,
+				struct npu_ctx *ctx)
+{
+	uint64_t p = NPU_ALIGN_UP(dev->fw.hdr.preemption_buffer_1_size, NPU_SZ_4K);
+	uint64_t q = NPU_ALIGN_UP(dev->fw.hdr.preemption_buffer_2_size, NPU_SZ_4K);
+
+	dev->soft_fail++;
+	db->preempt_primary = preempt_buf(dev, ctx, p, 4 * p, &dev->ranges.user, "preempt-1");
+	/* room for the 64 KiB alignment of a large buffer at the very top */
+	db->preempt_secondary = preempt_buf(dev, ctx, q, NPU_ALIGN_UP(q, NPU_SZ_64K) + NPU_SZ_64K,
+					    &dev->ranges.shave, "preempt-2");
+	dev->soft_fail--;
+	if ((p && !db->preempt_primary) || (q && !db->preempt_secondary))
+		npu_warn(dev, "context %u: no room for the preemption buffers (%llu + %llu bytes); "
+			 "its jobs run without, preemption limited", ctx->ssid,
+			 (unsigned long long)p, (unsigned long long)q);
+}
+
+static void preempt_bufs_free(struct npu_device *dev, struct npu_doorbell *db)
+{
+	npu_bo_free(dev, db->preempt_primary);
+	npu_bo_free(dev, db->preempt_secondary);
+	db->preempt_primary = db->preempt_secondary = NULL;
+}
+
 static int doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db_id)
 {
 	static uint32_t unused;
@@ -179,10 +223,13 @@ static int doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db
 		return ret;
 	db->allocated = true;
 	db->ssid = ssid;
-	if (dev->fw.sched_mode == NPU_SCHEDULING_MODE_HW)
+	if (dev->fw.sched_mode == NPU_SCHEDULING_MODE_HW) {
 		db->cmdq_id = ++dev->cmdq_next_id;
+		preempt_bufs_create(dev, db, ctx);
+	}
 	ret = npu_doorbell_send_register(dev, id);
 	if (ret) {
+		preempt_bufs_free(dev, db);
 		npu_bo_free(dev, db->jobq);
 		memset(db, 0, sizeof(*db));
 		return ret;
@@ -215,6 +262,7 @@ static int doorbell_unregister(struct npu_device *dev, uint32_t db_id)
 		if (!ret)
 			ret = npu_jsm_unregister_db(dev, db_id);
 	}
+	preempt_bufs_free(dev, db);
 	npu_bo_free(dev, db->jobq);
 	memset(db, 0, sizeof(*db));
 	return ret;

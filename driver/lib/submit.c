@@ -253,6 +253,14 @@ static int submit(struct npu_device *dev, uint32_t db_id, struct npu_buffer *cb,
 	memset(e, 0, sizeof(*e));
 	e->batch_buf_addr = cb->va + offset;
 	e->job_id = id;
+	if (db->preempt_primary) {        /* HWS (hw-facts §14.4, §14.5) */
+		e->primary_preempt_buf_addr = db->preempt_primary->va;
+		e->primary_preempt_buf_size = (uint32_t)db->preempt_primary->size;
+	}
+	if (db->preempt_secondary) {
+		e->secondary_preempt_buf_addr = db->preempt_secondary->va;
+		e->secondary_preempt_buf_size = (uint32_t)db->preempt_secondary->size;
+	}
 	npu_bo_sync_dev(dev, db->jobq, sizeof(*h) + (size_t)tail * sizeof(*e), sizeof(*e));
 	h->tail = (tail + 1) % slots;
 	npu_bo_sync_dev(dev, db->jobq, offsetof(struct npu_job_queue_header, tail),

@@ -21,12 +21,30 @@ static struct fake_npu *f;
 static struct npu_device *dev;
 static uint32_t ssid, db;
 
+/* The default test firmware with the sim firmware's preemption sizes */
+static const char *fw_with_preemption(void)
+{
+	static const char *path;
+	struct npu_fw_header *h;
+	size_t size;
+	uint8_t *file;
+
+	if (path)
+		return path;
+	file = fake_fw_image(16384, &size, &h);
+	h->preemption_buffer_1_size = 0xD800;
+	h->preemption_buffer_2_size = 0x7FE000;
+	path = fake_write_file(file, size);
+	free(file);
+	return path;
+}
+
 static void booted_mode(enum npu_sched_mode mode)
 {
 	struct npu_open_params p;
 
 	f = fake_npu_new();
-	fake_params(&p, fake_fw_file());
+	fake_params(&p, mode == NPU_SCHED_HW ? fw_with_preemption() : fake_fw_file());
 	p.sched_mode = mode;
 	CU_ASSERT_EQUAL_FATAL(npu_open(&p, &dev), 0);
 	CU_ASSERT_EQUAL_FATAL(npu_boot(dev), 0);
@@ -258,7 +276,10 @@ static void test_mmu_fault_aborts_context(void)
 	CU_ASSERT_EQUAL(status, NPU_JOB_STATUS_ABORTED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "its context had an MMU fault"));
 	CU_ASSERT_EQUAL(f->jobs.faults, 1);
-	/* OS mode: UNREGISTER_DB, SSID_RELEASE; the firmware aborted the job */
+	/* OS mode: no preemption buffers; UNREGISTER_DB, SSID_RELEASE; the
+	 * firmware aborted the job */
+	CU_ASSERT_EQUAL(((const struct npu_job_queue_entry *)((const uint8_t *)
+			 npu_doorbell_jobq(dev, db, NULL, NULL) + 64))->primary_preempt_buf_addr, 0);
 	CU_ASSERT_EQUAL(count_reqs(NPU_JSM_MSG_UNREGISTER_DB), 1);
 	CU_ASSERT_EQUAL(count_reqs(NPU_JSM_MSG_SSID_RELEASE), 1);
 	CU_ASSERT_EQUAL(count_reqs(NPU_JSM_MSG_ENGINE_RESET), 0);
@@ -280,11 +301,30 @@ static void test_hws_jobs_and_abort(void)
 {
 	struct npu_buffer *cb;
 	uint32_t job, status;
+	uint64_t pte = 0;
+
+	const struct npu_job_queue_entry *e;
 
 	booted_mode(NPU_SCHED_HW);
 	CU_ASSERT_EQUAL_FATAL(npu_job_submit(dev, db, job_nop(ssid), 0, &job), 0);
 	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 1000, &status), 0);
 	CU_ASSERT_EQUAL(f->jobs.q[db].cmdq_id, dev->db[db].cmdq_id);
+	/* the queue's preemption buffers ride in every entry (hw-facts §14.5):
+	 * primary 0xD800 rounded to 0xE000 in the top 4 x 0xE000 of the user
+	 * range, secondary 0x7FE000 at the top of the shave range */
+	e = (const void *)((const uint8_t *)npu_doorbell_jobq(dev, db, NULL, NULL) + 64);
+	CU_ASSERT_EQUAL(e->primary_preempt_buf_size, 0xE000);
+	CU_ASSERT_TRUE(e->primary_preempt_buf_addr >= NPU_VA_USER_START + NPU_VA_USER_SIZE -
+		       4 * 0xE000);
+	CU_ASSERT_TRUE(e->primary_preempt_buf_addr + 0xE000 <= NPU_VA_USER_START +
+		       NPU_VA_USER_SIZE);
+	CU_ASSERT_EQUAL(e->secondary_preempt_buf_size, 0x7FE000);
+	CU_ASSERT_TRUE(e->secondary_preempt_buf_addr >= NPU_VA_SHAVE_START + NPU_VA_SHAVE_SIZE -
+		       0x900000);
+	CU_ASSERT_TRUE(e->secondary_preempt_buf_addr + 0x7FE000 <= NPU_VA_SHAVE_START +
+		       NPU_VA_SHAVE_SIZE);
+	CU_ASSERT_EQUAL(fake_pte(f, ssid, e->secondary_preempt_buf_addr, &pte), 0);
+	CU_ASSERT_TRUE(pte & NPU_MMU_ENTRY_VALID);       /* bound at once */
 
 	cb = job_fault(ssid);
 	CU_ASSERT_EQUAL_FATAL(npu_job_submit(dev, db, cb, 0, &job), 0);
@@ -334,6 +374,9 @@ static void test_tdr_recovery(void)
 	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 500, &status), -ETIMEDOUT);
 	CU_ASSERT_EQUAL(status, UINT32_MAX);
 	CU_ASSERT_EQUAL(dev->recoveries, 0);
+	/* a job outstanding keeps the NPU awake (hw-facts §14.10) */
+	CU_ASSERT_EQUAL(npu_suspend(dev), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "1 job(s) outstanding"));
 	/* 2 s without a completion: recovery, the job ends with 256 */
 	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 10000, &status), -ECANCELED);
 	CU_ASSERT_EQUAL(status, NPU_JOB_STATUS_ABORTED);

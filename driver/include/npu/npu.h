@@ -153,7 +153,8 @@ void npu_close(struct npu_device *dev);
  * firmware left a save/restore address, cold boot otherwise). */
 int npu_boot(struct npu_device *dev);
 /* PWR_D0I3_ENTER, wait for idle, power down (§3.6); the next npu_boot is a
- * warm boot if the firmware left save_restore_ret_address. */
+ * warm boot if the firmware left save_restore_ret_address. -EBUSY while
+ * jobs are outstanding (§14.10). */
 int npu_suspend(struct npu_device *dev);
 /* Recovery as ivpu_pm_recovery_work: state dump, power down (IP reset,
  * workpoint 0, D0i3), cold boot with the firmware reloaded and IPC buffers
