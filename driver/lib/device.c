@@ -602,6 +602,11 @@ int npu_boot(struct npu_device *dev)
 	return npu_api_exit(dev, boot(dev));
 }
 
+int npu_boot_internal(struct npu_device *dev)
+{
+	return boot(dev);
+}
+
 /* D0i3 message, power down, warm boot prepared (hw-facts §3.6) */
 static int suspend(struct npu_device *dev)
 {

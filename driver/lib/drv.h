@@ -390,6 +390,8 @@ void npu_clear_error(struct npu_device *dev);
  * recovery's error when ret was 0. Internal code calls the internal
  * variants (npu_context_release, ...) so a recovery never runs mid-call. */
 int npu_api_exit(struct npu_device *dev, int ret);
+/* npu_boot without the boundary: a submit resumes a suspended NPU (submit.c). */
+int npu_boot_internal(struct npu_device *dev);
 /* npu_context_destroy without the boundary (job.c), for npu_close. */
 int npu_context_release(struct npu_device *dev, uint32_t ssid);
 

@@ -194,8 +194,20 @@ static int submit(struct npu_device *dev, uint32_t db_id, struct npu_buffer *cb,
 	struct npu_doorbell *db;
 	struct npu_ctx *ctx;
 	uint32_t slots, head, tail, idx = 0, id;
-	int ret = npu_need_ready(dev, "job submit");
+	int ret = npu_need_open(dev);
 
+	if (ret)
+		return ret;
+	npu_clear_error(dev);
+	if (dev->power == NPU_POWER_SUSPENDED) {
+		/* the job's runtime-PM reference resumes the NPU: a warm boot
+		 * keeps the queues, a cold one makes them register again
+		 * (hw-facts §14.3 step 6, §14.10) */
+		ret = npu_boot_internal(dev);
+		if (ret)
+			return ret;
+	}
+	ret = npu_need_ready(dev, "job submit");
 	if (ret)
 		return ret;
 	abort_faulted_contexts(dev);

@@ -227,7 +227,6 @@ static void ip_reset(struct fake_npu *f)
 	cancel(f, EV_FW_BOOT);
 	cancel(f, EV_FW_REQ);
 	cancel(f, EV_FW_JOBS);
-	fake_jobs_reset(f);
 	f->ip_resets++;
 	update_irq(f);
 }
@@ -809,6 +808,10 @@ static void bar0_write(struct fake_npu *f, uint32_t off, uint32_t v)
 			f->fw_running = true;
 			f->fw_idle = false;
 			f->boots++;
+			/* a warm boot resumes with the queues the firmware knew
+			 * (hw-facts §14.10); a cold one starts without */
+			if (!f->fw.warm_entry || f->last_entry != f->fw.warm_entry)
+				fake_jobs_reset(f);
 			schedule(f, (uint64_t)f->fw.boot_delay_us * 1000, EV_FW_BOOT, 0);
 		}
 		break;

@@ -400,6 +400,34 @@ static void test_tdr_recovery(void)
 	done();
 }
 
+/* A submit resumes a suspended NPU, warm (queues kept) or cold (registered
+ * again), as the job's runtime-PM reference does (hw-facts §14.3, §14.10) */
+static void test_submit_resumes(void)
+{
+	struct npu_buffer *cb;
+	uint32_t job;
+	unsigned regs, boots;
+
+	booted();
+	cb = job_nop(ssid);
+	f->fw.warm_entry = 0x84803000;
+	CU_ASSERT_EQUAL_FATAL(npu_suspend(dev), 0);
+	regs = count_reqs(NPU_JSM_MSG_REGISTER_DB);
+	boots = f->boots;
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(dev, db, cb, 0, &job), 0);
+	CU_ASSERT_EQUAL(f->boots, boots + 1);
+	CU_ASSERT_EQUAL(f->last_entry, 0x84803000);               /* warm */
+	CU_ASSERT_EQUAL(count_reqs(NPU_JSM_MSG_REGISTER_DB), regs);
+	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 1000, NULL), 0);
+
+	f->fw.warm_entry = 0;                                      /* no restore point */
+	CU_ASSERT_EQUAL_FATAL(npu_suspend(dev), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(dev, db, cb, 0, &job), 0);
+	CU_ASSERT_EQUAL(count_reqs(NPU_JSM_MSG_REGISTER_DB), regs + 1);
+	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 1000, NULL), 0);
+	done();
+}
+
 static void test_submit_refusals(void)
 {
 	struct npu_buffer *cb, *other;
@@ -457,6 +485,7 @@ int main(void)
 	CU_add_test(s, "HW scheduling: jobs and abort", test_hws_jobs_and_abort);
 	CU_add_test(s, "CONTEXT_VIOLATION_HW status", test_context_violation_status);
 	CU_add_test(s, "TDR and recovery", test_tdr_recovery);
+	CU_add_test(s, "a submit resumes a suspended NPU", test_submit_resumes);
 	CU_add_test(s, "submit refusals", test_submit_refusals);
 	CU_add_test(s, "buffer ranges", test_buffer_ranges);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

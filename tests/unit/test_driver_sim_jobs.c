@@ -9,6 +9,7 @@
  *   - a fault in one context aborts it, not the others (hw-facts §14.11);
  *   - a job that never finishes: TDR, recovery, 256, and the queue works
  *     again afterwards (hw-facts §14.12);
+ *   - a submit resumes a suspended NPU (warm boot, queues kept);
  *   - both scheduling modes.
  * Copies and fills need the model's DMA engines: test_driver_sim_dma.
  */
@@ -196,6 +197,26 @@ static void test_fault_hws(void)
 	fault_aborts_context(NPU_SCHED_HW);
 }
 
+/* Jobs after a suspend: the submit resumes the NPU (warm boot, the
+ * firmware keeps its queues, hw-facts §14.10), and the queue runs on. */
+static void test_submit_after_suspend(void)
+{
+	struct npu_info info;
+	uint32_t job, status;
+
+	sim_jobs_open(NPU_SCHED_OS, 0);
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(sim.dev, sim.db, sim_jobs_nop(sim.ssid), 0, &job), 0);
+	CU_ASSERT_EQUAL(npu_job_wait(sim.dev, job, 5000, &status), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_suspend(sim.dev), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(sim.dev, sim.db, sim_jobs_nop(sim.ssid), 0, &job), 0);
+	CU_ASSERT_EQUAL(npu_job_wait(sim.dev, job, 5000, &status), 0);
+	CU_ASSERT_EQUAL(npu_get_info(sim.dev, &info), 0);
+	CU_ASSERT_EQUAL(info.power, NPU_POWER_READY);
+	CU_ASSERT_TRUE(info.warm_boot);
+	CU_ASSERT_EQUAL(sim.recoveries_before, sim_jobs_recoveries());
+	sim_jobs_close();
+}
+
 static void test_tdr_recovery(void)
 {
 	struct npu_buffer *cb, *ev;
@@ -235,6 +256,7 @@ int main(void)
 	CU_add_test(s, "unknown and deprecated commands", test_parsing_errors);
 	CU_add_test(s, "fault aborts one context (OS)", test_fault_os);
 	CU_add_test(s, "fault aborts one context (HWS)", test_fault_hws);
+	CU_add_test(s, "submit after suspend", test_submit_after_suspend);
 	CU_add_test(s, "TDR and recovery", test_tdr_recovery);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -220,7 +220,8 @@ const char *npu_job_status_name(uint32_t status);
  * with npu/cmdbuf.h; 64-byte aligned) to the job queue of db_id, as
  * Linux 6.12's SUBMIT does (hw-facts §14.3): the slot is written, the tail
  * advanced, the doorbell rung, the TDR armed. A queue unregistered by a
- * recovery is registered again first. *job_id: for npu_job_wait.
+ * recovery is registered again first; a suspended NPU is resumed first
+ * (warm boot: its queues stay registered). *job_id: for npu_job_wait.
  *   -EBUSY   the queue holds 62 jobs (hw-facts §13.5); wait for one
  *   -EBADFD  the context had an MMU fault and was aborted (hw-facts §14.11);
  *            only destroying it helps
