@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	int jobs = 5000, copies = 5, ret;
 	struct npu_open_params p;
 	struct npu_device *dev = NULL;
-	struct npu_buffer *nop, *cp, *src, *dst;
+	struct npu_buffer *nop[WINDOW], *cp, *src, *dst;
 	struct npu_cmdbuf b;
 	uint32_t ssid, db, window[WINDOW], head = 0, n_out = 0, job;
 	double t0, *dev_us, *host_us;
@@ -148,16 +148,23 @@ int main(int argc, char **argv)
 	if (npu_context_create(dev, &ssid) || npu_doorbell_register(dev, ssid, &db))
 		return fail(dev, "context and doorbell");
 
-	/* empty jobs, the queue kept full */
-	if (cmdbuf(dev, ssid, 4096, &nop, &b) || npu_cmdbuf_nop(&b, 8) || npu_cmdbuf_finish(&b))
-		return fail(dev, "empty job");
-	npu_buffer_flush(dev, nop, 0, 4096);
+	/* empty jobs, the queue kept full; one command buffer per slot, as a
+	 * buffer in flight cannot be submitted again */
+	for (unsigned i = 0; i < WINDOW; i++) {
+		if (cmdbuf(dev, ssid, 4096, &nop[i], &b) || npu_cmdbuf_nop(&b, 8) ||
+		    npu_cmdbuf_finish(&b))
+			return fail(dev, "empty job");
+		npu_buffer_flush(dev, nop[i], 0, 4096);
+	}
 	t0 = now_us();
 	while (completed < jobs) {
 		if (submitted < jobs && n_out < WINDOW) {
-			ret = npu_job_submit(dev, db, nop, 0, &job);
+			uint32_t pos = (head + n_out) % WINDOW;
+
+			ret = npu_job_submit(dev, db, nop[pos], 0, &job);
 			if (!ret) {
-				window[(head + n_out++) % WINDOW] = job;
+				window[pos] = job;
+				n_out++;
 				submitted++;
 				continue;
 			}

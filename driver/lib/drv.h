@@ -406,6 +406,7 @@ struct npu_job_rec {
 	uint8_t abort;              /* enum npu_job_abort, for status 256 */
 	uint32_t db_id;
 	uint32_t status;            /* job_status of JOB_DONE, or NPU_JOB_STATUS_ABORTED */
+	uint64_t cb_va;             /* its command buffer, busy until it completes */
 };
 
 /* A JOB_DONE on the job channel (hw-facts §14.7), handled as it is drained. */

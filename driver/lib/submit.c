@@ -250,6 +250,13 @@ static int submit(struct npu_device *dev, uint32_t db_id, struct npu_buffer *cb,
 		if (!ctx->jobs)
 			return npu_fail(dev, -ENOMEM, "job submit: out of memory");
 	}
+	/* the command buffer must be idle (hw-facts §14.3 step 3) */
+	for (id = 0; id < NPU_JOBS_PER_CTX; id++)
+		if (ctx->jobs[id].state == NPU_JOB_RUNNING && ctx->jobs[id].cb_va == cb->va)
+			return npu_fail(dev, -EBUSY, "job submit: the command buffer at 0x%llx is "
+					"still in use by job 0x%x; wait for it or use another",
+					(unsigned long long)cb->va,
+					(ctx->ssid - 1) * NPU_JOBS_PER_CTX + id);
 	for (id = 0; id < NPU_JOBS_PER_CTX; id++) {
 		idx = (ctx->next_job + id) % NPU_JOBS_PER_CTX;
 		if (ctx->jobs[idx].state != NPU_JOB_RUNNING)
@@ -278,7 +285,8 @@ static int submit(struct npu_device *dev, uint32_t db_id, struct npu_buffer *cb,
 	npu_bo_sync_dev(dev, db->jobq, offsetof(struct npu_job_queue_header, tail),
 			sizeof(h->tail));
 
-	ctx->jobs[idx] = (struct npu_job_rec){ .state = NPU_JOB_RUNNING, .db_id = db_id };
+	ctx->jobs[idx] = (struct npu_job_rec){ .state = NPU_JOB_RUNNING, .db_id = db_id,
+					      .cb_va = cb->va };
 	ctx->jobs_outstanding++;
 	dev->jobs_outstanding++;
 	dev->jobs_submitted++;

@@ -228,7 +228,7 @@ int cmd_jobs(struct run *r)
 {
 	uint32_t window[JOBS_WINDOW], head = 0, n_out = 0, status = 0;
 	unsigned count = r->o->count, submitted = 0, completed = 0;
-	struct npu_buffer *cb;
+	struct npu_buffer *cbs[JOBS_WINDOW];
 	struct npu_cmdbuf b;
 	struct session s;
 	double t0, ms;
@@ -236,19 +236,25 @@ int cmd_jobs(struct run *r)
 
 	if (session_open(r, &s))
 		goto out;
-	cb = cmdbuf_alloc(r, &s, 0, &b);
-	if (!cb || builder(r, &b, npu_cmdbuf_nop(&b, 8)) || builder(r, &b, npu_cmdbuf_finish(&b)))
-		goto out;
-	npu_buffer_flush(r->dev, cb, 0, npu_buffer_size(cb));
+	/* one command buffer per queue slot: a buffer in flight cannot be
+	 * submitted again (hw-facts §14.3) */
+	for (unsigned i = 0; i < JOBS_WINDOW; i++) {
+		cbs[i] = cmdbuf_alloc(r, &s, 0, &b);
+		if (!cbs[i] || builder(r, &b, npu_cmdbuf_nop(&b, 8)) ||
+		    builder(r, &b, npu_cmdbuf_finish(&b)))
+			goto out;
+		npu_buffer_flush(r->dev, cbs[i], 0, npu_buffer_size(cbs[i]));
+	}
 	t0 = wall_ms();
 	/* keep the queue full: submit until it is, then wait for the oldest */
 	while (completed < count) {
 		if (submitted < count && n_out < JOBS_WINDOW) {
-			uint32_t job;
+			uint32_t job, pos = (head + n_out) % JOBS_WINDOW;
 
-			ret = npu_job_submit(r->dev, s.db, cb, 0, &job);
+			ret = npu_job_submit(r->dev, s.db, cbs[pos], 0, &job);
 			if (!ret) {
-				window[(head + n_out++) % JOBS_WINDOW] = job;
+				window[pos] = job;
+				n_out++;
 				submitted++;
 				continue;
 			}

@@ -209,17 +209,19 @@ static void test_statuses(void)
 
 static void test_back_pressure(void)
 {
-	struct npu_buffer *cb;
+	struct npu_buffer *cbs[63], *cb;
 	uint32_t jobs[63], job;
 	int ret;
 
 	booted();
-	cb = job_nop(ssid);
+	for (unsigned i = 0; i < 63; i++)
+		cbs[i] = job_nop(ssid);
+	cb = cbs[0];
 	f->jobs.mode = FAKE_JOBS_STALL;
 	for (unsigned i = 0; i < 62; i++)
-		CU_ASSERT_EQUAL(npu_job_submit(dev, db, cb, 0, &jobs[i]), 0);
+		CU_ASSERT_EQUAL(npu_job_submit(dev, db, cbs[i], 0, &jobs[i]), 0);
 	/* 63 slots, one always empty: the 63rd job does not fit (hw-facts §13.5) */
-	ret = npu_job_submit(dev, db, cb, 0, &job);
+	ret = npu_job_submit(dev, db, cbs[62], 0, &job);
 	CU_ASSERT_EQUAL(ret, -EBUSY);
 	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "is full (62 jobs outstanding"));
 	CU_ASSERT_EQUAL(f->doorbell_rings[db], 62);
@@ -431,10 +433,21 @@ static void test_submit_resumes(void)
 static void test_submit_refusals(void)
 {
 	struct npu_buffer *cb, *other;
-	uint32_t s2, job;
+	uint32_t s2, job, first;
 
 	booted();
 	cb = job_nop(ssid);
+	/* a command buffer still in flight is refused (hw-facts §14.3 step 3) */
+	f->jobs.mode = FAKE_JOBS_STALL;
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(dev, db, cb, 0, &first), 0);
+	CU_ASSERT_EQUAL(npu_job_submit(dev, db, cb, 0, &job), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(dev), "still in use by job 0x100"));
+	f->jobs.mode = FAKE_JOBS_RUN;
+	CU_ASSERT_EQUAL(npu_doorbell_ring(dev, db), 0);
+	CU_ASSERT_EQUAL(npu_job_wait(dev, first, 1000, NULL), 0);
+	CU_ASSERT_EQUAL(npu_job_submit(dev, db, cb, 0, &job), 0);  /* idle again */
+	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 1000, NULL), 0);
+	f->doorbell_rings[db] = 0;
 	CU_ASSERT_EQUAL_FATAL(npu_context_create(dev, &s2), 0);
 	other = job_nop(s2);
 	CU_ASSERT_EQUAL(npu_job_submit(dev, db, other, 0, &job), -EINVAL);

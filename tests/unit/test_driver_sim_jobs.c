@@ -2,7 +2,8 @@
 /*
  * End-to-end jobs: the driver's job path (submit.c) with the simulated
  * firmware's scheduler in the device model (sim backend):
- *   - empty jobs through a queue kept full, statuses 0 (hw-facts §13.5);
+ *   - a queue filled behind a job waiting for a fence: -EBUSY at the 63rd
+ *     slot, then every job completes once the host signals (hw-facts §13.5);
  *   - TIMESTAMP, FENCE_SIGNAL/WAIT, and a FENCE_WAIT that blocks only its
  *     own queue until the CPU signals it (hw-facts §13.1);
  *   - an unknown and a deprecated command: PARSING_ERR (hw-facts §11.4);
@@ -29,28 +30,43 @@
 
 static void test_empty_jobs_queue_full(void)
 {
-	struct npu_buffer *cb;
+	struct npu_buffer *cbs[63], *ev, *wait_cb;
 	struct npu_cmdbuf b;
-	uint32_t jobs[62], n = 0, job;
+	uint32_t jobs[63], n = 0, job, waiter;
+	uint64_t one = 1;
 	int ret = 0;
 
 	sim_jobs_open(NPU_SCHED_OS, 0);
-	cb = sim_jobs_cmdbuf(sim.ssid, &b);
-	CU_ASSERT_EQUAL(npu_cmdbuf_nop(&b, 8), 0);
-	CU_ASSERT_EQUAL(npu_cmdbuf_barrier(&b), 0);
-	CU_ASSERT_EQUAL(npu_cmdbuf_nop(&b, 64), 0);
+	for (unsigned i = 0; i < 63; i++) {
+		cbs[i] = sim_jobs_cmdbuf(sim.ssid, &b);
+		CU_ASSERT_EQUAL(npu_cmdbuf_nop(&b, 8), 0);
+		CU_ASSERT_EQUAL(npu_cmdbuf_barrier(&b), 0);
+		CU_ASSERT_EQUAL(npu_cmdbuf_nop(&b, 64), 0);
+		CU_ASSERT_EQUAL(npu_cmdbuf_finish(&b), 0);
+		npu_buffer_flush(sim.dev, cbs[i], 0, npu_buffer_size(cbs[i]));
+	}
+	/* a job waiting for a fence holds up its queue: the jobs behind it
+	 * fill the queue until the 63rd slot would close it (§13.5); the
+	 * one the firmware already took may leave its slot */
+	ev = sim_jobs_buf(sim.ssid, 4096, NPU_BUF_CACHED);
+	wait_cb = sim_jobs_cmdbuf(sim.ssid, &b);
+	CU_ASSERT_EQUAL(npu_cmdbuf_fence_wait(&b, npu_buffer_va(ev), 1), 0);
 	CU_ASSERT_EQUAL(npu_cmdbuf_finish(&b), 0);
-	npu_buffer_flush(sim.dev, cb, 0, npu_buffer_size(cb));
-	/* back to back until the queue is full: never more than 62 (§13.5) */
-	while (n < 62 && !(ret = npu_job_submit(sim.dev, sim.db, cb, 0, &jobs[n])))
+	npu_buffer_flush(sim.dev, wait_cb, 0, npu_buffer_size(wait_cb));
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(sim.dev, sim.db, wait_cb, 0, &waiter), 0);
+	while (n < 63 && !(ret = npu_job_submit(sim.dev, sim.db, cbs[n], 0, &jobs[n])))
 		n++;
-	if (ret)
-		CU_ASSERT_EQUAL(ret, -EBUSY);
-	CU_ASSERT_TRUE(n >= 1);
+	CU_ASSERT_TRUE(n == 61 || n == 62);
+	CU_ASSERT_EQUAL(ret, -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_last_error(sim.dev), "is full"));
+	CU_ASSERT_EQUAL(npu_job_wait(sim.dev, jobs[0], 20, NULL), -ETIMEDOUT);
+	memcpy(npu_buffer_cpu(ev), &one, 8);    /* the host signals the fence */
+	npu_buffer_flush(sim.dev, ev, 0, 8);
+	CU_ASSERT_EQUAL(npu_job_wait(sim.dev, waiter, 5000, NULL), 0);
 	for (uint32_t i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(npu_job_wait(sim.dev, jobs[i], 5000, NULL), 0);
 	for (int i = 0; i < 100; i++) {
-		CU_ASSERT_EQUAL_FATAL(npu_job_submit(sim.dev, sim.db, cb, 0, &job), 0);
+		CU_ASSERT_EQUAL_FATAL(npu_job_submit(sim.dev, sim.db, cbs[i % 63], 0, &job), 0);
 		CU_ASSERT_EQUAL(npu_job_wait(sim.dev, job, 5000, NULL), 0);
 	}
 	CU_ASSERT_EQUAL(npu_jobs_outstanding(sim.dev), 0);

@@ -222,7 +222,8 @@ const char *npu_job_status_name(uint32_t status);
  * advanced, the doorbell rung, the TDR armed. A queue unregistered by a
  * recovery is registered again first; a suspended NPU is resumed first
  * (warm boot: its queues stay registered). *job_id: for npu_job_wait.
- *   -EBUSY   the queue holds 62 jobs (hw-facts §13.5); wait for one
+ *   -EBUSY   the queue holds 62 jobs (hw-facts §13.5), or cmdbuf is still
+ *            in use by an outstanding job (§14.3); wait for one
  *   -EBADFD  the context had an MMU fault and was aborted (hw-facts §14.11);
  *            only destroying it helps
  *   -EINVAL  db_id not registered, cmdbuf of another context, bad offset */
