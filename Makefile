@@ -89,7 +89,9 @@ $(shell mkdir -p $(BUILD)/host && echo '$(HOST_FLAGS_LINE)' > $(HOST_FLAGS_STAMP
 endif
 
 # Host objects: $(BUILD)/host/<path>.o from $(SRCDIR)/<path>.c, with header deps.
-$(BUILD)/host/%.o: $(SRCDIR)/%.c $(BUILD)/config.mk $(HOST_FLAGS_STAMP)
+# Every one waits for the generated trace headers (mk/model.mk's stamp):
+# tests and tools include them through the model's headers too.
+$(BUILD)/host/%.o: $(SRCDIR)/%.c $(BUILD)/config.mk $(HOST_FLAGS_STAMP) | $(BUILD)/host/.trace-gen
 	@mkdir -p $(dir $@)
 	@echo "  CC      $*.c"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(EXTRA_CFLAGS_$(subst /,_,$(dir $*))) -MMD -MP -c -o $@ $<

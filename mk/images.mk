@@ -162,7 +162,7 @@ images: $(IMG_VFIO) $(IMG_SHELL) $(IMG_IVPU) $(IMG_IVPU_HWS) $(IMG_BROKEN_FW)
 
 # ---- demo and run --------------------------------------------------------------
 .PHONY: demo run check-system-demo check-system-broken-fw check-system-ivpu check-system-ivpu-hws \
-        check-system-harness bench-guest
+        check-system-harness bench-guest bench-guest-ivpu
 
 demo: $(QEMU_BINARY) $(IMG_VFIO)
 	@mkdir -p $(SYSTEST_DIR)
@@ -204,7 +204,7 @@ check-system-broken-fw: $(QEMU_BINARY) $(IMG_VFIO) $(IMG_BROKEN_FW)
 ivpu_run = $(RUN_GUEST) --initrd $(abspath $(1)) --name NPU-IVPU --timeout $(GUEST_TIMEOUT) \
 	  --append log_buf_len=4M --quiet --log $(abspath $(SYSTEST_DIR))/$(2).log; \
 	  rc=$$?; echo "   console log with the kernel log of intel_vpu: $(SYSTEST_DIR)/$(2).log"; \
-	  grep '^ivpu-check: \(PASS\|FAIL\|SUMMARY\|  kernel log <\|JSM\|  [A-Z_0-9]* *n=\)' $(SYSTEST_DIR)/$(2).log | sed 's/^/   /'; exit $$rc
+	  grep '^ivpu-check: \(PASS\|FAIL\|SUMMARY\|BENCH\|  kernel log <\|JSM\|  [A-Z_0-9]* *n=\)' $(SYSTEST_DIR)/$(2).log | sed 's/^/   /'; exit $$rc
 check-system-ivpu: $(QEMU_BINARY) $(IMG_IVPU)
 	@mkdir -p $(SYSTEST_DIR)
 	$(Q)$(call ivpu_run,$(IMG_IVPU),ivpu)
@@ -218,6 +218,17 @@ check-system-ivpu-hws: $(QEMU_BINARY) $(IMG_IVPU_HWS)
 check-system-harness:
 	$(Q)bash $(SRCDIR)/tests/system/run-guest-selftest.sh $(LINUX_IMG_SRC)/run-guest.sh
 
+# Linux 6.12's intel_vpu running jobs in the guest (ivpu-check's BENCH lines:
+# empty-job round trip, 16 MiB copy beside the guest's memcpy), both modes.
+bench-guest-ivpu: $(QEMU_BINARY) $(IMG_IVPU) $(IMG_IVPU_HWS)
+	@mkdir -p $(SYSTEST_DIR)
+	@echo "== bench-guest-ivpu: $$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $$(nproc) cores, QEMU TCG"
+	$(Q)for img in ivpu ivpu-hws; do \
+	  $(RUN_GUEST) --initrd $(abspath $(LINUX_IMG_DIR))/$$img.cpio --name NPU-IVPU --timeout $(GUEST_TIMEOUT) \
+	    --append log_buf_len=4M --quiet --log $(abspath $(SYSTEST_DIR))/bench-$$img.log >/dev/null 2>&1; \
+	  grep '^ivpu-check: BENCH' $(SYSTEST_DIR)/bench-$$img.log | sed "s/^ivpu-check: BENCH/   $$img:/"; \
+	done
+
 bench-guest: $(QEMU_BINARY) $(IMG_VFIO)
 	$(Q)RUNS=$(BENCH_GUEST_RUNS) bash $(LINUX_IMG_SRC)/bench-guest.sh \
 	  --qemu $(abspath $(QEMU_BINARY)) --kenv $(abspath $(LINUX_KENV)) --initrd $(abspath $(IMG_VFIO))
@@ -227,5 +238,5 @@ bench-guest: $(QEMU_BINARY) $(IMG_VFIO)
 ALL_TARGETS  += $(GUEST_INIT) $(GUEST_NPUCTL)
 SYSTEM_TESTS += check-system-harness check-system-demo check-system-broken-fw check-system-ivpu \
                 check-system-ivpu-hws
-BENCHES      += bench-guest
+BENCHES      += bench-guest bench-guest-ivpu
 CLEAN_FILES  += $(LINUX_IMG_DIR) $(GUEST_OBJDIR) $(SYSTEST_DIR)

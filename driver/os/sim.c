@@ -159,6 +159,27 @@ static int host_dma_write(void *opaque, uint64_t addr, const void *buf, uint64_t
 	return 0;
 }
 
+/* The DMA engines' direct view: up to the end of the allocation holding addr. */
+static void *host_dma_map(void *opaque, uint64_t addr, uint64_t *len, bool write)
+{
+	struct npu_os *os = opaque;
+	struct sim_alloc *a = find_alloc(os, addr);
+	uint64_t left;
+
+	(void)write;
+	if (!a || os->fail_dma || !*len)
+		return NULL;
+	left = a->size - (addr - a->dma);
+	if (*len > left)
+		*len = left;
+	return a->cpu + (addr - a->dma);
+}
+
+static void host_dma_unmap(void *opaque, void *ptr, uint64_t len, bool write)
+{
+	(void)opaque, (void)ptr, (void)len, (void)write;
+}
+
 static int sim_dma_alloc(struct npu_os *os, size_t size, struct npu_dma_buf *buf)
 {
 	size_t rounded = (size + SIM_PAGE - 1) & ~(size_t)(SIM_PAGE - 1);
@@ -584,6 +605,8 @@ static int parse_args(struct npu_os *os, const char *args)
 			os->cfg.fuse_pn_ratio = (uint8_t)v;
 		} else if (!strcmp(tok, "fuse-max")) {
 			os->cfg.fuse_max_ratio = (uint8_t)v;
+		} else if (!strcmp(tok, "dma-mbps")) {
+			os->cfg.dma_mbps = (uint32_t)v;
 		} else if (!strcmp(tok, "mem-limit")) {
 			os->mem_limit = v;
 		} else if (!strcmp(tok, "trace")) {
@@ -592,7 +615,7 @@ static int parse_args(struct npu_os *os, const char *args)
 			os->console_stderr = v != 0;
 		} else {
 			set_err(NULL, "sim backend: unknown option \"%s\" (known: device-id, revision, "
-				"ipus, fuse-min, fuse-pn, fuse-max, mem-limit, trace, console)", tok);
+				"ipus, fuse-min, fuse-pn, fuse-max, dma-mbps, mem-limit, trace, console)", tok);
 			ret = -EINVAL;
 			break;
 		}
@@ -647,6 +670,8 @@ static int sim_open(struct npu_os **out, const char *args)
 		.guest_error = host_guest_error,
 		.trace = host_trace,
 		.console = host_console,
+		.dma_map = host_dma_map,
+		.dma_unmap = host_dma_unmap,
 	};
 	os->npu = npum_create(&os->cfg, &os->hops, os, &why);
 	if (!os->npu) {

@@ -109,6 +109,15 @@ struct npum_host_ops {
 	 * The model may call work_start() from any of its entry points. */
 	void (*work_start)(void *opaque, struct npum_work *w);
 	void (*work_wait)(void *opaque, struct npum_work *w);
+	/* Optional, together: direct access to bus memory, for engines whose
+	 * data movement runs off the model's thread. dma_map returns a host
+	 * pointer to [addr, addr + *len), shrinking *len to what is contiguous,
+	 * or NULL when the range is not plain memory; the model releases every
+	 * mapping with dma_unmap (on its own thread) once the data has moved.
+	 * Without them the engines move data with dma_read/dma_write on the
+	 * model's thread. */
+	void *(*dma_map)(void *opaque, uint64_t addr, uint64_t *len, bool write);
+	void (*dma_unmap)(void *opaque, void *ptr, uint64_t len, bool write);
 };
 
 struct npum_config {
@@ -122,6 +131,10 @@ struct npum_config {
 	uint8_t  fuse_min_ratio;
 	uint8_t  fuse_pn_ratio;
 	uint8_t  fuse_max_ratio;
+	/* DMA engines: sustained bandwidth of each engine, MB/s (10^6 bytes),
+	 * and the fixed cost of starting a transfer (docs/deviations.md). */
+	uint32_t dma_mbps;
+	uint32_t dma_setup_ns;
 };
 
 /* Defaults: MTL rev 4, 100 instructions/µs, fuses of a 155H (hw-facts §2.1,
@@ -157,6 +170,7 @@ struct npum_stats {
 	uint64_t lrt_throttled_ns;   /* virtual time the core could not keep up with */
 	uint64_t ip_resets;
 	uint64_t dma_errors;
+	uint64_t dma_transfers, dma_bytes, dma_faults;
 };
 const struct npum_stats *npum_get_stats(const struct npum *npu);
 

@@ -327,6 +327,22 @@ int npum_mmu_read(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, void
 		 uint64_t len, unsigned acc, bool *faulted);
 int npum_mmu_write(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, const void *buf,
 		  uint64_t len, bool *faulted);
+/* Bus address of va for a master that moves the data itself (the DMA
+ * engines): NPUM_MMU_OK with *pa, else NPUM_MMU_ABORT (the CD aborts) or
+ * NPUM_MMU_FAULT (it would read as zero); the fault is recorded as an
+ * access records it. Valid for the page holding va only. */
+#define NPUM_MMU_FAULT  2
+int npum_mmu_translate(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, bool write,
+		       uint64_t *pa);
+
+/* ---- engines/dma.c ------------------------------------------------------------ */
+bool npum_dma_busy(struct npum *n);            /* a transfer is running */
+
+/* ---- engines/cmx.c ------------------------------------------------------------ */
+bool npum_cmx_contains(uint64_t addr);
+/* Host pointer to CMX address addr, *len clamped to the CMX's end; NULL when
+ * addr is not in the CMX. */
+uint8_t *npum_cmx_ptr(struct npum *n, uint64_t addr, uint64_t *len);
 
 /* ---- lrt.c: the control core subsystem ------------------------------------ */
 void npum_lrt_sync(struct npum *n);             /* run the core up to now */

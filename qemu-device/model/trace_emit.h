@@ -202,6 +202,36 @@ static inline void npum_trace_fw_console(struct npum *n, const char *line)
 	npum_trace_emit(n, &r);
 }
 
+static inline void npum_trace_dma_start(struct npum *n, uint32_t engine, const char *mode, uint64_t addr, uint64_t size, uint32_t ssid)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_DMA_START;
+	r.f[0].u = engine;
+	r.f[1].s = mode;
+	r.f[2].u = addr;
+	r.f[3].u = size;
+	r.f[4].u = ssid;
+	npum_trace_emit(n, &r);
+}
+
+static inline void npum_trace_dma_done(struct npum *n, uint32_t engine, const char *result, uint64_t bytes, uint32_t descs, uint64_t addr)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_DMA_DONE;
+	r.f[0].u = engine;
+	r.f[1].s = result;
+	r.f[2].u = bytes;
+	r.f[3].u = descs;
+	r.f[4].u = addr;
+	npum_trace_emit(n, &r);
+}
+
 static inline void npum_trace_work(struct npum *n, const char *name, const char *event, uint64_t due_ns)
 {
 	struct npum_trace_rec r;

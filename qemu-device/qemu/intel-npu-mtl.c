@@ -70,6 +70,7 @@ struct IntelNpuState {
     uint32_t device_id;
     uint32_t lrt_ipus;
     uint32_t lrt_lead_us;
+    uint32_t dma_mbps;
     bool msix;
     CharBackend console;
 };
@@ -84,6 +85,26 @@ static int npu_host_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t le
 static int npu_host_dma_write(void *opaque, uint64_t addr, const void *buf, uint64_t len)
 {
     return pci_dma_write(PCI_DEVICE(opaque), addr, buf, len) == MEMTX_OK ? 0 : -1;
+}
+
+/* For the DMA engines: guest RAM is mapped in place and the worker thread
+ * moves the data; anything else (MMIO) goes through QEMU's single bounce
+ * buffer, so a second such mapping fails and the engine reports a bus
+ * error (docs/deviations.md). */
+static void *npu_host_dma_map(void *opaque, uint64_t addr, uint64_t *len, bool write)
+{
+    dma_addr_t plen = *len;
+    void *p = pci_dma_map(PCI_DEVICE(opaque), addr, &plen,
+                          write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE);
+
+    *len = plen;
+    return p;
+}
+
+static void npu_host_dma_unmap(void *opaque, void *ptr, uint64_t len, bool write)
+{
+    pci_dma_unmap(PCI_DEVICE(opaque), ptr, len,
+                  write ? DMA_DIRECTION_FROM_DEVICE : DMA_DIRECTION_TO_DEVICE, len);
 }
 
 static void npu_host_msi_notify(void *opaque)
@@ -257,6 +278,8 @@ static const struct npum_host_ops npu_glue_ops = {
     .console = npu_host_console,
     .work_start = npu_host_work_start,
     .work_wait = npu_host_work_wait,
+    .dma_map = npu_host_dma_map,
+    .dma_unmap = npu_host_dma_unmap,
 };
 
 /* ---- Register BARs --------------------------------------------------------- */
@@ -385,6 +408,7 @@ static void npu_realize(PCIDevice *pdev, Error **errp)
     /* Out-of-range values reach the model as just above its limit so it
      * reports them; the product must not wrap. */
     cfg.lrt_lead_ns = MIN(s->lrt_lead_us, 10001u) * 1000u;
+    cfg.dma_mbps = s->dma_mbps;
 
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, npu_timer_cb, s);
     npu_worker_start(s);
@@ -473,6 +497,7 @@ static Property npu_properties[] = {
     DEFINE_PROP_UINT32("device-id", IntelNpuState, device_id, NPU_PCI_DEVICE_MTL),
     DEFINE_PROP_UINT32("lrt-ipus", IntelNpuState, lrt_ipus, 100),
     DEFINE_PROP_UINT32("lrt-lead-us", IntelNpuState, lrt_lead_us, 200),
+    DEFINE_PROP_UINT32("dma-mbps", IntelNpuState, dma_mbps, 16000),
     DEFINE_PROP_BOOL("msix", IntelNpuState, msix, false),
     DEFINE_PROP_CHR("chardev", IntelNpuState, console),
     DEFINE_PROP_END_OF_LIST(),
@@ -501,6 +526,8 @@ static void npu_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "lrt-lead-us",
         "how far the control core may run ahead of virtual time to answer an "
         "interrupt at once (0-10000 us; 0 keeps it in lock-step)");
+    object_class_property_set_description(klass, "dma-mbps",
+        "bandwidth of each DMA engine in MB/s of virtual time (1-1000000)");
     object_class_property_set_description(klass, "msix",
         "also offer a 1-vector MSI-X capability (table at the top of BAR0)");
     object_class_property_set_description(klass, "chardev",

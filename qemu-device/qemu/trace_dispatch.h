@@ -52,6 +52,12 @@ static void npu_trace_dispatch(const struct npum_trace_rec *r)
     case NPUM_TRACE_FW_CONSOLE:
         trace_intel_npu_fw_console(r->f[0].s);
         break;
+    case NPUM_TRACE_DMA_START:
+        trace_intel_npu_dma_start((uint32_t)r->f[0].u, r->f[1].s, r->f[2].u, r->f[3].u, (uint32_t)r->f[4].u);
+        break;
+    case NPUM_TRACE_DMA_DONE:
+        trace_intel_npu_dma_done((uint32_t)r->f[0].u, r->f[1].s, r->f[2].u, (uint32_t)r->f[3].u, r->f[4].u);
+        break;
     case NPUM_TRACE_WORK:
         trace_intel_npu_work(r->f[0].s, r->f[1].s, r->f[2].u);
         break;

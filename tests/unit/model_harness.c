@@ -82,6 +82,28 @@ static int host_dma_write(void *opaque, uint64_t addr, const void *buf, uint64_t
 	return 0;
 }
 
+/* Direct access for the DMA engines, as QEMU's pci_dma_map gives it: the
+ * fake RAM itself, counted and logged like dma_read/dma_write. */
+static void *host_dma_map(void *opaque, uint64_t addr, uint64_t *len, bool write)
+{
+	struct mh *h = opaque;
+	bool ok = ram_range_ok(h, addr, *len);
+
+	dma_log(h, addr, *len, write, ok);
+	if (!ok)
+		return NULL;
+	h->dma_maps++;
+	return h->ram + addr;
+}
+
+static void host_dma_unmap(void *opaque, void *ptr, uint64_t len, bool write)
+{
+	struct mh *h = opaque;
+
+	(void)ptr, (void)len, (void)write;
+	h->dma_unmaps++;
+}
+
 static void host_msi(void *opaque)
 {
 	((struct mh *)opaque)->msis++;
@@ -213,7 +235,11 @@ static const struct npum_host_ops mh_ops = {
 	.guest_error = host_guest_error,
 	.trace = host_trace,
 	.console = host_console,
+	.dma_map = host_dma_map,
+	.dma_unmap = host_dma_unmap,
 };
+
+bool mh_direct_dma = true;
 
 int mh_init(struct mh *h, uint64_t ram_size)
 {
@@ -238,7 +264,15 @@ int mh_init_cfg(struct mh *h, uint64_t ram_size, const struct npum_config *cfg)
 	h->alloc_next = 0x1000; /* keep bus address 0 unused: 0 means "none" */
 	h->deadline_ns = UINT64_MAX;
 	h->print_guest_errors = getenv("MH_VERBOSE") != NULL;
-	h->npu = npum_create(cfg, &mh_ops, h, &err);
+	if (mh_direct_dma) {
+		h->npu = npum_create(cfg, &mh_ops, h, &err);
+	} else {
+		struct npum_host_ops ops = mh_ops;
+
+		ops.dma_map = NULL;
+		ops.dma_unmap = NULL;
+		h->npu = npum_create(cfg, &ops, h, &err);
+	}
 	if (!h->npu) {
 		fprintf(stderr, "model_harness: npum_create: %s\n", err);
 		abort();

@@ -77,6 +77,7 @@ struct mh {
 	bool print_guest_errors;     /* echo each one to stderr */
 	char last_guest_error[512];
 	uint64_t dma_reads, dma_writes, dma_failures;
+	uint64_t dma_maps, dma_unmaps;  /* engine mappings (mh_direct_dma) */
 	struct mh_dma_rec dma_log[MH_DMA_LOG_SIZE];
 	uint64_t dma_count;          /* total accesses; dma_log holds the last ones */
 	uint64_t traces[MH_TRACE_KINDS];
@@ -104,6 +105,11 @@ struct mh {
 	uint32_t evtq_cons;
 	uint64_t pgd[MH_MAX_SSID];   /* 0 = no page tables for this SSID yet */
 };
+
+/* Whether the next mh_init* gives the model dma_map/dma_unmap (default
+ * true, as QEMU and the sim backend do); false tests the model's own
+ * dma_read/dma_write path for engines. */
+extern bool mh_direct_dma;
 
 /* Create the device over fresh zeroed RAM; bus mastering enabled. Returns 0. */
 int  mh_init(struct mh *h, uint64_t ram_size);

@@ -17,6 +17,8 @@
 #define MP_STEP_NS      1000u
 #define MP_MON_WAIT_NS  10000000u
 
+uint64_t mp_ram_size;
+
 void mp_init(struct mp *p, const struct npum_config *cfg)
 {
 	struct npum_config def;
@@ -26,7 +28,7 @@ void mp_init(struct mp *p, const struct npum_config *cfg)
 		npum_config_default(&def);
 		cfg = &def;
 	}
-	mh_init_cfg(&p->h, MP_RAM_SIZE, cfg);
+	mh_init_cfg(&p->h, mp_ram_size ? mp_ram_size : MP_RAM_SIZE, cfg);
 	r = mh_power_up_ip(&p->h);
 	CU_ASSERT_EQUAL_FATAL(r, 0);
 	mh_mmu_setup(&p->h);

@@ -38,6 +38,8 @@ struct mp {
 	uint32_t pc;              /* assembler cursor (core address) */
 };
 
+/* Fake RAM of the next mp_init (0: MP_RAM_SIZE). */
+extern uint64_t mp_ram_size;
 /* Device with cfg (NULL: defaults), powered up (buttress and IP side), MMU
  * enabled, code and data mapped; the core is not started. */
 void mp_init(struct mp *p, const struct npum_config *cfg);

@@ -109,7 +109,10 @@ static void trace(void *o, const struct npum_trace_rec *r)
 
 int main(void)
 {
-	struct npum_host_ops ops = { dma_r, dma_w, msi, clk, tmod, gerr, trace, NULL, NULL, NULL };
+	struct npum_host_ops ops = {
+		.dma_read = dma_r, .dma_write = dma_w, .msi_notify = msi, .clock_ns = clk,
+		.timer_mod = tmod, .guest_error = gerr, .trace = trace,
+	};
 	struct npum_config cfg;
 	const char *err = NULL, *blk = NULL, *name;
 	struct npum *n;

@@ -895,6 +895,36 @@ int npum_mmu_write(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, con
 	return mmu_access(n, sid, ssid, va, NULL, buf, len, NPUM_MMU_ACC_WRITE, faulted);
 }
 
+/* An engine's translation of the page holding va: the engines move data
+ * themselves (engines/dma.c), off the model's thread, so they ask for bus
+ * addresses once per page instead of going through mmu_access. Every fault
+ * is final for the engine, whatever CD.A says (docs/deviations.md); it is
+ * recorded exactly as an access would record it. */
+int npum_mmu_translate(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va, bool write,
+		       uint64_t *pa)
+{
+	struct mmu_txn t = {
+		.sid = sid, .write = write,
+		.acc = write ? NPUM_MMU_ACC_WRITE : NPUM_MMU_ACC_READ,
+	};
+	const struct mmu_cd *cd = NULL;
+	struct mmu_fault f = { 0 };
+	enum mmu_path path;
+
+	t.ssv = tbu_carries_ssid(n, sid, write);
+	t.ssid = t.ssv ? ssid : 0;
+	path = mmu_resolve(n, &t, &cd, &f);
+	if (path == PATH_BYPASS) {
+		*pa = va;
+		return NPUM_MMU_OK;
+	}
+	if (path == PATH_TRANSLATE && mmu_translate_page(n, &t, cd, va, pa, &f))
+		return NPUM_MMU_OK;
+	if (page_fault_aborts(n, &t, path, cd, &f, va))
+		return NPUM_MMU_ABORT;
+	return NPUM_MMU_FAULT;
+}
+
 /* ---- Command queue ------------------------------------------------------------- */
 
 static bool cmd_nop(struct npum *n, uint64_t d0, uint64_t d1)

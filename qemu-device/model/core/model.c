@@ -28,6 +28,8 @@ void npum_config_default(struct npum_config *cfg)
 	cfg->fuse_min_ratio = 9;
 	cfg->fuse_pn_ratio = 21;
 	cfg->fuse_max_ratio = 35;
+	cfg->dma_mbps = 16000;
+	cfg->dma_setup_ns = 500;
 }
 
 /* Windows sorted by (space, base), so lookups and overlap checks are simple
@@ -80,6 +82,10 @@ struct npum *npum_create(const struct npum_config *cfg, const struct npum_host_o
 		*err = "PLL fuses must satisfy 0 < min <= pn <= max";
 		return NULL;
 	}
+	if (cfg->dma_mbps < 1 || cfg->dma_mbps > 1000000 || cfg->dma_setup_ns > 1000000) {
+		*err = "DMA bandwidth must be 1..1000000 MB/s and its setup time at most 1 ms";
+		return NULL;
+	}
 	if (!ops->dma_read || !ops->dma_write || !ops->msi_notify || !ops->clock_ns ||
 	    !ops->timer_mod || !ops->guest_error) {
 		*err = "host interface is missing a mandatory callback";
@@ -87,6 +93,10 @@ struct npum *npum_create(const struct npum_config *cfg, const struct npum_host_o
 	}
 	if (!ops->work_start != !ops->work_wait) {
 		*err = "host interface has only one of work_start and work_wait";
+		return NULL;
+	}
+	if (!ops->dma_map != !ops->dma_unmap) {
+		*err = "host interface has only one of dma_map and dma_unmap";
 		return NULL;
 	}
 	n = calloc(1, sizeof(*n));
@@ -123,11 +133,14 @@ void npum_destroy(struct npum *n)
 		return;
 	if (n->armed_deadline != UINT64_MAX)
 		n->host.timer_mod(n->opaque, UINT64_MAX);
-	for (unsigned i = NPUM_BLOCK_COUNT; i-- > 0;) {
+	/* Every fini runs before any state goes: an engine's fini waits for
+	 * its off-thread work, which may still be using another block's
+	 * memory (the CMX). */
+	for (unsigned i = NPUM_BLOCK_COUNT; i-- > 0;)
 		if (n->inited[i] && npum_blocks[i]->fini)
 			npum_blocks[i]->fini(n);
+	for (unsigned i = 0; i < NPUM_BLOCK_COUNT; i++)
 		free(n->priv[i]);
-	}
 	free(n);
 }
 
