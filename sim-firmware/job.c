@@ -244,8 +244,10 @@ static int queue_step(uint32_t db, uint32_t *budget)
 		set_active(db, false);          /* unregistered: its jobs wait for SSID_RELEASE */
 		return FW_STEP_IDLE;
 	}
-	if (rt.engine_paused)
-		return FW_STEP_BLOCKED;
+	if (rt.engine_paused) {             /* HWS_ENGINE_RESUME looks at every queue again */
+		set_active(db, false);
+		return FW_STEP_IDLE;
+	}
 	for (;;) {
 		if (j->state == FW_JOB_NONE && !start_next(db, j)) {
 			set_active(db, false);
@@ -258,16 +260,19 @@ static int queue_step(uint32_t db, uint32_t *budget)
 		}
 		if (!ipc_room())
 			return FW_STEP_BLOCKED;
-		/* head first: once the host has JOB_DONE, the slot is free (§14.4) */
-		if (write_head(db, (j->slot + 1) % slots_of(d))) {
+		/* head first: once the host has JOB_DONE, the slot is free (§14.4);
+		 * a queue we cannot write is given up, but the job still gets its
+		 * JOB_DONE */
+		if (write_head(db, (j->slot + 1) % slots_of(d)))
 			d->bad = 1;
-			set_active(db, false);
-			return FW_STEP_IDLE;
-		}
 		if (j->status == NPU_JSM_STATUS_USER_CTX_VIOL_ERR)
 			d->faulted = 1;
 		j->state = FW_JOB_NONE;
 		send_job_done(db, j->job_id, j->status);
+		if (d->bad) {
+			set_active(db, false);
+			return FW_STEP_IDLE;
+		}
 		if (!*budget)
 			return FW_STEP_MORE;
 		(*budget)--;
@@ -310,9 +315,14 @@ bool job_run(void)
 	for (uint32_t w = 0; w < FW_DB_WORDS; w++)
 		for (uint32_t bits = rt.job_active[w]; bits; bits &= bits - 1) {
 			uint32_t db = w * 32 + (uint32_t)__builtin_ctz(bits);
+			int band = band_of(db);
 
+			if (band < 0) {         /* HWS_RESUME_CMDQ or a ring looks again */
+				set_active(db, false);
+				continue;
+			}
 			ids[n] = (uint8_t)db;
-			bands[n++] = (int8_t)band_of(db);
+			bands[n++] = (int8_t)band;
 		}
 	start = n ? rt.job_rr++ % n : 0;
 	for (int band = NPU_HWS_NUM_PRIORITY_BANDS; band >= 0 && n; band--) {

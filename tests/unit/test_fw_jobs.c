@@ -271,7 +271,7 @@ static void test_basic_job(void)
 	struct ubo ev;
 	struct cb c;
 	struct npu_jsm_job_done jd;
-	uint64_t t0, t1, ts;
+	uint64_t t0, t1, ts, batch;
 
 	setup(&H, NPU_SCHEDULING_MODE_OS);
 	q = queue_new(&H, 1);
@@ -325,6 +325,16 @@ static void test_basic_job(void)
 	CU_ASSERT_EQUAL(status_of(&H, 0x102), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 0), 5);
 	CU_ASSERT(ur64(&H, &ev, 192) >= ts);
+	/* the older UMD convention (§11.8): fence heap base = the start of the
+	 * user range, offset = VA - base */
+	c = cb_new(&H, SSID_A);
+	cb_fence(&c, NPU_CMD_FENCE_SIGNAL, ev.va + 256 - NPU_VA_USER_START, 6);
+	batch = cb_end(&c);
+	((struct npu_cmd_buffer_header *)up(&H, &c.bo, 0, HDR))->fence_heap_base_address =
+		NPU_VA_USER_START;
+	submit(&H, &q, 0x103, batch);
+	CU_ASSERT_EQUAL(status_of(&H, 0x103), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(ur64(&H, &ev, 256), 6);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
@@ -531,6 +541,81 @@ static void test_bad_jobs(void)
 	}
 	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, qhdr(&H, &q)->tail);
 	CU_ASSERT(idle(&H));
+
+	/* a queue the firmware cannot write (mapped read-only): the job still
+	 * gets its JOB_DONE, the queue is given up until its next ring */
+	{
+		struct queue ro = queue_new(&H, 2);
+
+		CU_ASSERT_EQUAL_FATAL(register_db(&H, &ro, SSID_A), 0);
+		mh_map(&H.h, 0, ro.bo->va, ro.bo->pa, NPU_MMU_ENTRY_PAGE_IVPU | NPU_MMU_ENTRY_RO);
+		CU_ASSERT_EQUAL(mh_mmu_tlbi_asid(&H.h, 0), 0);
+		CU_ASSERT_FATAL(push(&H, &ro, 0x300, good_batch, 0));
+		CU_ASSERT_FATAL(push(&H, &ro, 0x301, good_batch, 0));
+		ring(&H, &ro);
+		CU_ASSERT_EQUAL(status_of(&H, 0x300), NPU_JSM_STATUS_SUCCESS);
+		CU_ASSERT(no_job_done(&H, 5));
+		CU_ASSERT_EQUAL(qhdr(&H, &ro)->head, 0);
+		mh_advance(&H.h, 1 * MS);
+		CU_ASSERT(log_has(&H, &H.log_crit, "cannot write head of queue"));
+		CU_ASSERT(idle(&H));
+	}
+	teardown(&H);
+}
+
+/* 124 jobs end while the host does not drain: the FIFO (64) and the RX
+ * slots fill, further JOB_DONEs wait -- in the firmware, then in the queues
+ * -- and none is lost or overwritten. */
+static void test_host_not_draining(void)
+{
+	struct host H;
+	struct queue qa, qb;
+	struct cb c;
+	struct npu_jsm_msg rsp;
+	uint64_t batch;
+	unsigned seen_a = 0, seen_b = 0;
+
+	setup(&H, NPU_SCHEDULING_MODE_OS);
+	qa = queue_new(&H, 1);
+	qb = queue_new(&H, 2);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qa, SSID_A), 0);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qb, SSID_A), 0);
+	c = cb_new(&H, SSID_A);
+	cb_nop(&c, 8);
+	batch = cb_end(&c);
+	for (uint32_t i = 0; i < 62; i++) {
+		CU_ASSERT_FATAL(push(&H, &qa, 0x100 + i, batch, 0));
+		CU_ASSERT_FATAL(push(&H, &qb, 0x200 + i, batch, 0));
+	}
+	ring(&H, &qa);
+	ring(&H, &qb);
+	mh_advance(&H.h, 50 * MS);                        /* the host looks away */
+	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_TIM_IPC_FIFO_STAT_FILL_LEVEL,
+				    mh_rd32(&H.h, V, NPU_HOST_SS_TIM_IPC_FIFO_STAT)), 64);
+	CU_ASSERT(qhdr(&H, &qa)->head != qhdr(&H, &qa)->tail ||
+		  qhdr(&H, &qb)->head != qhdr(&H, &qb)->tail);   /* jobs wait in the queues */
+	for (unsigned i = 0; i < 124; i++) {
+		struct npu_jsm_job_done jd;
+
+		CU_ASSERT_FATAL(job_done(&H, &jd, 100));
+		CU_ASSERT_EQUAL(jd.job_status, NPU_JSM_STATUS_SUCCESS);
+		if (jd.db_idx == 1) {
+			CU_ASSERT_EQUAL(jd.job_id, 0x100 + seen_a);   /* in order per queue */
+			seen_a++;
+		} else {
+			CU_ASSERT_EQUAL(jd.job_id, 0x200 + seen_b);
+			seen_b++;
+		}
+	}
+	CU_ASSERT(no_job_done(&H, 5));
+	CU_ASSERT_EQUAL(seen_a, 62);
+	CU_ASSERT_EQUAL(seen_b, 62);
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_QUERY_ENGINE_HB, NULL,
+				 NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &rsp), 0);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT_FALSE(log_has(&H, &H.log_crit, "dropped"));
+	CU_ASSERT(idle(&H));
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
 
@@ -635,6 +720,23 @@ static void test_warm_boot_keeps_queues(void)
 	 * reset): at least the 120 ms in between later */
 	CU_ASSERT(ur64(&H, &ev, 64) > ts + 120ull * 38400);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+
+	/* a cold boot (recovery: image reloaded) forgets the registration */
+	CU_ASSERT_EQUAL_FATAL(power_down(&H), 0);
+	CU_ASSERT_EQUAL_FATAL(power_up(&H), 0);
+	CU_ASSERT_EQUAL_FATAL(mh_mmu_enable(&H.h), 0);
+	fw_load(&H);
+	H.entry = H.fw.entry_point;
+	CU_ASSERT_EQUAL_FATAL(cold_boot(&H), 0);
+	submit(&H, &q, 0x102, cb_end(&c));
+	CU_ASSERT(no_job_done(&H, 10));
+	CU_ASSERT(log_has(&H, &H.log_verb, "doorbell 3 rang but is not registered"));
+	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 2);
+	/* ... until the host registers the queue again (head = tail = 0 first) */
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	submit(&H, &q, 0x103, cb_end(&c));
+	CU_ASSERT_EQUAL(status_of(&H, 0x103), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(qhdr(&H, &q)->head, 1);
 	teardown(&H);
 }
 
@@ -734,9 +836,11 @@ static void test_copy_and_fill(void)
 	c = cb_new(&H, SSID_A);
 	cb_copy(&c, desc.va, 2);
 	c2 = cb_new(&H, SSID_A);
-	cb_copy(&c2, desc2.va, 1);
+	cb_copy(&c2, 0x1000, 1);          /* with a descriptor heap base (§11.8) */
 	CU_ASSERT_FATAL(push(&H, &q, 0x101, cb_end(&c), 0));
 	CU_ASSERT_FATAL(push(&H, &q2, 0x200, cb_end(&c2), 0));
+	((struct npu_cmd_buffer_header *)up(&H, &c2.bo, 0, HDR))->descriptor_heap_base_address =
+		desc2.va - 0x1000;
 	ring(&H, &q);
 	ring(&H, &q2);
 	for (unsigned i = 0; i < 2; i++) {
@@ -874,10 +978,18 @@ static void test_hws_bands_and_reset(void)
 	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.num_impacted_contexts, 1);
 	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].host_ssid, SSID_A);
 	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].cmdq_id, 1);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].flags, 1); /* collateral */
 	mh_w64(&H.h, ev.pa, 1);                            /* met, but the engine is stopped */
 	submit(&H, &qr, 0x204, batch);
 	CU_ASSERT(no_job_done(&H, 5));
 	CU_ASSERT_EQUAL(ur64(&H, &ev, 64), 0);
+	{       /* stopped means asleep: no polling while the engine waits */
+		uint64_t i0 = npum_get_stats(H.h.npu)->lrt_instructions;
+
+		mh_advance(&H.h, 100 * MS);
+		CU_ASSERT(npum_get_stats(H.h.npu)->lrt_instructions - i0 < 5000);
+		CU_ASSERT(idle(&H));
+	}
 	memset(&p, 0, sizeof(p));
 	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_ENGINE_RESUME, &p,
 				 NPU_JSM_MSG_HWS_RESUME_ENGINE_DONE, &rsp), 0);
@@ -904,6 +1016,34 @@ static void test_hws_bands_and_reset(void)
 	/* the realtime queue carries on */
 	submit(&H, &qr, 0x205, batch);
 	CU_ASSERT_EQUAL(status_of(&H, 0x205), NPU_JSM_STATUS_SUCCESS);
+	/* a context fault, then the abort path's ENGINE_RESET: that context is
+	 * reported as the cause (flags 0, not collateral), RESUME restarts */
+	submit(&H, &qr, 0x206, NPU_VA_USER_START + 0x2000000);
+	CU_ASSERT_EQUAL(status_of(&H, 0x206), NPU_JSM_STATUS_USER_CTX_VIOL_ERR);
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_ENGINE_RESET, &p,
+				 NPU_JSM_MSG_ENGINE_RESET_DONE, &rsp), 0);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.num_impacted_contexts, 1);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].cmdq_id, 2);
+	CU_ASSERT_EQUAL(rsp.payload.engine_reset_done.impacted_contexts[0].flags, 0);
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_ENGINE_RESUME, &p,
+				 NPU_JSM_MSG_HWS_RESUME_ENGINE_DONE, &rsp), 0);
+	submit(&H, &qr, 0x207, batch);
+	CU_ASSERT_EQUAL(status_of(&H, 0x207), NPU_JSM_STATUS_SUCCESS);
+	/* a suspended command queue does not run until it is resumed */
+	memset(&p, 0, sizeof(p));
+	p.hws_suspend_cmdq.host_ssid = SSID_A;
+	p.hws_suspend_cmdq.cmdq_id = 2;
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_SUSPEND_CMDQ, &p,
+				 NPU_JSM_MSG_HWS_SUSPEND_CMDQ_DONE, &rsp), 0);
+	submit(&H, &qr, 0x208, batch);
+	CU_ASSERT(no_job_done(&H, 5));
+	memset(&p, 0, sizeof(p));
+	p.hws_cmdq.host_ssid = SSID_A;
+	p.hws_cmdq.cmdq_id = 2;
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_HWS_RESUME_CMDQ, &p,
+				 NPU_JSM_MSG_HWS_RESUME_CMDQ_RSP, &rsp), 0);
+	CU_ASSERT_EQUAL(status_of(&H, 0x208), NPU_JSM_STATUS_SUCCESS);
 	mh_advance(&H.h, 1 * MS);
 	CU_ASSERT(idle(&H));
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
@@ -924,11 +1064,12 @@ int main(void)
 	CU_add_test(s, "a FENCE_WAIT blocks only its own queue", test_fence_two_queues);
 	CU_add_test(s, "63-slot wrap, full queue, tail before the ring", test_queue_wrap);
 	CU_add_test(s, "bad commands and headers: status, then the next job", test_bad_jobs);
+	CU_add_test(s, "host not draining: JOB_DONE waits, none is lost", test_host_not_draining);
 	CU_add_test(s, "SSID_RELEASE: jobs left end ABORTED", test_released_context);
-	CU_add_test(s, "warm boot keeps registrations and positions",
+	CU_add_test(s, "warm boot keeps registrations and positions, cold boot not",
 		    test_warm_boot_keeps_queues);
 	CU_add_test(s, "COPY and MEMORY_FILL through the DMA engines", test_copy_and_fill);
-	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, teardown",
+	CU_add_test(s, "HWS: bands, ENGINE_RESET, HWS_ENGINE_RESUME, suspend, teardown",
 		    test_hws_bands_and_reset);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
