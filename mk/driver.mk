@@ -97,10 +97,10 @@ $(NPUCTL_FILES_TEST): $(SRCDIR)/tests/tools/npuctl-files.sh $(NPUCTL) $(DRIVER_F
 		'$(SRCDIR)/tests/tools/npuctl-files.sh' '$(abspath $(BUILD))' >$@
 	$(Q)chmod +x $@
 
-# npuctl's job commands on the sim backend (tests/tools/npuctl-jobs.sh); pass
-# "dma" as NPUCTL_JOBS_ARGS once the model has its DMA engines (copy, fill).
+# npuctl's job commands on the sim backend (tests/tools/npuctl-jobs.sh), copy
+# and fill included ("dma": they run on the model's DMA engines).
 NPUCTL_JOBS_TEST := $(BUILD)/tests/tools/npuctl-jobs
-NPUCTL_JOBS_ARGS ?=
+NPUCTL_JOBS_ARGS ?= dma
 $(NPUCTL_JOBS_TEST): $(SRCDIR)/tests/tools/npuctl-jobs.sh $(NPUCTL) $(DRIVER_FW_BIN)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $(notdir $@)"
@@ -141,7 +141,7 @@ $(DRIVER_SIM_TEST): $(BUILD)/host/tests/unit/test_driver_sim.o $(DRIVER_LIB) $(D
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(DRIVER_LINK) -lcunit
 
 # Jobs end to end on the sim backend with the real firmware; the copies and
-# fills need the model's DMA engines (test_driver_sim_dma).
+# fills run on the model's DMA engines (test_driver_sim_dma).
 DRIVER_SIM_JOBS_TEST := $(BUILD)/tests/unit/test_driver_sim_jobs
 DRIVER_SIM_DMA_TEST  := $(BUILD)/tests/unit/test_driver_sim_dma
 SIM_JOBS_OBJ         := $(BUILD)/host/tests/unit/sim_jobs.o
@@ -184,7 +184,8 @@ bench-jobs: $(JOBS_BENCH) $(DRIVER_SIM_TEST_FW)
 
 ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
 INSTALL_BIN += $(NPUCTL)
-UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(TOOL_PATHS_TEST) \
+UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) \
+               $(TOOL_PATHS_TEST) \
                $(NPUCTL_JOBS_TEST)
 QTESTS      += $(NPUCTL_FILES_TEST)
 BENCHES     += bench-driver bench-jobs

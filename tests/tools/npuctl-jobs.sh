@@ -3,9 +3,9 @@
 # model and the simulated firmware in-process): `jobs` runs empty jobs in
 # both scheduling modes and reports jobs/s, as text and as JSON; bad
 # --size/--pattern values are usage errors naming the value; --help lists
-# the commands. With "dma" (the model has its DMA engines) also `copy` and
-# `fill` of several sizes, each verified by npuctl itself, and a copy that
-# JSON is checked with a deprecated command instead (not available here).
+# the commands. With "dma" (mk/driver.mk passes it: the model's DMA engines
+# run them) also `copy` and `fill` of several sizes, each verified by npuctl
+# itself, and in JSON.
 #
 # BUILD is an absolute build directory with npuctl and the firmware built
 # (mk/driver.mk runs this from check-unit). Every check prints "ok" or
@@ -80,7 +80,7 @@ if [ "$DMA" = dma ]; then
 		expect_text "fill-$s" out '^verified: +[0-9]+ bytes hold the pattern'
 	done
 else
-	echo "skip copy/fill: run with \"dma\" once the model has its DMA engines"
+	echo "skip copy/fill: run with \"dma\" for them"
 fi
 
 [ "$fails" = 0 ] && echo "npuctl-jobs: all checks passed" || echo "npuctl-jobs: $fails check(s) FAILED"

@@ -4,7 +4,7 @@
  * 16 MiB - 1 and 20 MiB (three descriptors, hw-facts §12.2) and
  * MEMORY_FILL jobs, run by the simulated firmware with the model's DMA
  * engines (sim backend), each result compared by the CPU byte for byte,
- * the bytes around it untouched. Needs the DMA engines in the model.
+ * the bytes after it untouched.
  */
 #include <CUnit/Basic.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
  *     again afterwards (hw-facts §14.12);
  *   - a submit resumes a suspended NPU (warm boot, queues kept);
  *   - both scheduling modes.
- * Copies and fills need the model's DMA engines: test_driver_sim_dma.
+ * Copies and fills (the model's DMA engines): test_driver_sim_dma.
  */
 #include <CUnit/Basic.h>
 #include <errno.h>
