@@ -47,6 +47,10 @@
  *      -EBADFD    the context was aborted after an MMU fault (jobs)
  *      -ECANCELED the job was aborted (status 256)
  *  - One device is used by one thread at a time; the library has no threads.
+ *    What Linux does in work items for jobs runs inside npu_job_submit and
+ *    npu_job_wait: the abort of a context after its MMU fault, and the TDR
+ *    (a stuck job is noticed, and the NPU recovered, only while a caller
+ *    submits or waits).
  *  - A recovery (reset and cold boot, e.g. after a request and the heartbeat
  *    query both timed out, a watchdog or a global MMU fault) runs when the
  *    call that ran into it returns; that call's result and npu_last_error()
