@@ -186,15 +186,19 @@ static void report_info(struct npu_device *dev, bool tables)
 		j_u("irqs", in->irqs);
 		j_u("irq_poll_fallbacks", in->irq_poll_fallbacks);
 		j_u("mmu_events", in->mmu_events);
+		j_u("jobs_submitted", in->jobs_submitted);
+		j_u("jobs_completed", in->jobs_completed);
+		j_u("jobs_outstanding", in->jobs_outstanding);
 		if (tables) {
 			jkey("contexts");
 			fputc('[', stdout);
 			for (uint32_t i = 0; i < in->n_contexts; i++)
 				printf("%s{\"ssid\": %u, \"buffers\": %u, \"mapped_bytes\": %llu, "
-				       "\"mmu_faulted\": %s}", i ? ", " : "", in->contexts[i].ssid,
-				       in->contexts[i].buffers,
+				       "\"mmu_faulted\": %s, \"aborted\": %s}", i ? ", " : "",
+				       in->contexts[i].ssid, in->contexts[i].buffers,
 				       (unsigned long long)in->contexts[i].mapped_bytes,
-				       in->contexts[i].mmu_faulted ? "true" : "false");
+				       in->contexts[i].mmu_faulted ? "true" : "false",
+				       in->contexts[i].aborted ? "true" : "false");
 			fputc(']', stdout);
 			jkey("doorbells");
 			fputc('[', stdout);
@@ -246,6 +250,10 @@ static void report_info(struct npu_device *dev, bool tables)
 		    (unsigned long long)in->ipc_rx_dropped, (unsigned long long)in->ipc_rx_malformed,
 		    (unsigned long long)in->irqs, (unsigned long long)in->irq_poll_fallbacks,
 		    (unsigned long long)in->mmu_events);
+	if (in->jobs_submitted)
+		say("jobs:        %llu submitted, %llu completed, %u outstanding",
+		    (unsigned long long)in->jobs_submitted, (unsigned long long)in->jobs_completed,
+		    in->jobs_outstanding);
 	if (tables) {
 		say("contexts:    %u", in->n_contexts);
 		for (uint32_t i = 0; i < in->n_contexts; i++)
@@ -253,6 +261,7 @@ static void report_info(struct npu_device *dev, bool tables)
 			    in->contexts[i].ssid, (unsigned long long)in->contexts[i].pgd_dma,
 			    in->contexts[i].buffers,
 			    (unsigned long long)(in->contexts[i].mapped_bytes >> 10),
+			    in->contexts[i].aborted ? ", MMU FAULT, aborted" :
 			    in->contexts[i].mmu_faulted ? ", MMU FAULT" : "");
 		say("doorbells:   %u", in->n_doorbells);
 		for (uint32_t i = 0; i < in->n_doorbells; i++)
