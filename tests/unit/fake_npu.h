@@ -12,7 +12,11 @@
  *   - the firmware: no ready message, a wrong one, no answers, wrong type or
  *     result, garbage IPC (header/JSM outside RX, 0xFFFFFFFF pops),
  *     messages without interrupts, warm-boot addresses, per-request hooks;
- *   - MMU events, MMU command errors, buttress errors, DMA allocation failures.
+ *   - MMU events, MMU command errors, buttress errors, DMA allocation failures;
+ *   - jobs (fake_npu_jobs.c, f->jobs): queues learnt from the registrations,
+ *     command buffers run in host memory through the driver's page tables,
+ *     JOB_DONE sent; stalled or hung queues, forced statuses, JOB_DONE
+ *     results, MMU faults on unmapped addresses.
  * Everything the driver did is recorded: every register access in order,
  * config accesses, DMA allocations, MMU commands, IPC requests.
  *
