@@ -344,6 +344,32 @@ static void test_hws_jobs_and_abort(void)
 	done();
 }
 
+static enum fake_reply fail_engine_resume(struct fake_npu *ff, const struct npu_jsm_msg *req,
+					  uint32_t ch, struct npu_jsm_msg *resp)
+{
+	(void)ff, (void)ch, (void)resp;
+	return req->type == NPU_JSM_MSG_HWS_ENGINE_RESUME ? FAKE_REPLY_RESULT : FAKE_REPLY_NORMAL;
+}
+
+/* HWS: a failed HWS_ENGINE_RESUME after the abort leaves only a recovery
+ * (hw-facts §14.11), which ends the job with 256 */
+static void test_hws_abort_resume_fails(void)
+{
+	uint32_t job, status;
+
+	booted_mode(NPU_SCHED_HW);
+	f->fw.hook = fail_engine_resume;
+	f->fw.reply_result = NPU_JSM_STATUS_INTERNAL_ERROR;
+	CU_ASSERT_EQUAL_FATAL(npu_job_submit(dev, db, job_fault(ssid), 0, &job), 0);
+	CU_ASSERT_EQUAL(npu_job_wait(dev, job, 1000, &status), -ECANCELED);
+	CU_ASSERT_EQUAL(status, NPU_JOB_STATUS_ABORTED);
+	CU_ASSERT_EQUAL(dev->recoveries, 1);
+	CU_ASSERT_EQUAL(dev->power, NPU_POWER_READY);
+	CU_ASSERT_TRUE(fake_log_has("HWS_ENGINE_RESUME failed after a context abort"));
+	CU_ASSERT_EQUAL(npu_jobs_outstanding(dev), 0);
+	done();
+}
+
 static void test_context_violation_status(void)
 {
 	uint32_t job, status;
@@ -496,6 +522,7 @@ int main(void)
 	CU_add_test(s, "back-pressure at 62 jobs", test_back_pressure);
 	CU_add_test(s, "MMU fault aborts the context (OS)", test_mmu_fault_aborts_context);
 	CU_add_test(s, "HW scheduling: jobs and abort", test_hws_jobs_and_abort);
+	CU_add_test(s, "HWS: a failed engine resume recovers", test_hws_abort_resume_fails);
 	CU_add_test(s, "CONTEXT_VIOLATION_HW status", test_context_violation_status);
 	CU_add_test(s, "TDR and recovery", test_tdr_recovery);
 	CU_add_test(s, "a submit resumes a suspended NPU", test_submit_resumes);
