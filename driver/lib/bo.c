@@ -131,12 +131,25 @@ int npu_buffer_alloc(struct npu_device *dev, uint32_t ssid, size_t size, uint32_
 	*buf = NULL;
 	if (!ctx)
 		return npu_fail(dev, -EINVAL, "buffer: SSID %u is not an active context", ssid);
-	if (flags & ~(NPU_BUF_READ_ONLY | NPU_BUF_CACHED))
+	if (flags & ~(NPU_BUF_READ_ONLY | NPU_BUF_CACHED | NPU_BUF_SHAVE | NPU_BUF_DMA))
 		return npu_fail(dev, -EINVAL, "buffer: unknown flags 0x%x", flags);
-	/* Global buffers live in the shared range; user buffers in the user
-	 * range, as ivpu_bo_alloc_vpu_addr picks for ordinary BOs. */
-	range = ssid == NPU_SSID_GLOBAL ? &dev->ranges.global : &dev->ranges.user;
-	return npu_bo_create(dev, ctx, range, size, flags, "user", buf);
+	/* Global buffers live in the shared range. User buffers: SHAVE wins
+	 * over DMA, neither means the user range (hw-facts §15.1). */
+	if (ssid == NPU_SSID_GLOBAL) {
+		if (flags & (NPU_BUF_SHAVE | NPU_BUF_DMA))
+			return npu_fail(dev, -EINVAL, "buffer: SHAVE/DMA ranges exist in user "
+					"contexts only, not in the global context");
+		range = &dev->ranges.global;
+	} else if (flags & NPU_BUF_SHAVE) {
+		range = &dev->ranges.shave;
+	} else if (flags & NPU_BUF_DMA) {
+		range = &dev->ranges.dma;
+	} else {
+		range = &dev->ranges.user;
+	}
+	return npu_bo_create(dev, ctx, range, size, flags,
+			     flags & NPU_BUF_SHAVE ? "shave" : flags & NPU_BUF_DMA ? "dma" : "user",
+			     buf);
 }
 
 void npu_buffer_free(struct npu_device *dev, struct npu_buffer *buf)

@@ -29,6 +29,7 @@ void npu_timeouts_default(struct npu_timeouts *t)
 	t->mmu_queue_us = NPU_TIMEOUT_MMU_QUEUE_US;
 	t->poll_interval_us = NPU_POLL_INTERVAL_US;
 	t->irq_fallback_us = 10000;
+	t->tdr_ms = NPU_TIMEOUT_TDR_MS;
 }
 
 void npu_open_params_init(struct npu_open_params *p)
@@ -601,6 +602,11 @@ int npu_boot(struct npu_device *dev)
 	return npu_api_exit(dev, boot(dev));
 }
 
+int npu_boot_internal(struct npu_device *dev)
+{
+	return boot(dev);
+}
+
 /* D0i3 message, power down, warm boot prepared (hw-facts §3.6) */
 static int suspend(struct npu_device *dev)
 {
@@ -614,6 +620,10 @@ static int suspend(struct npu_device *dev)
 	if (dev->power != NPU_POWER_READY)
 		return npu_fail(dev, -EAGAIN, "suspend: NPU is %s, not ready",
 				npu_power_state_name(dev->power));
+	/* each outstanding job holds the device awake (hw-facts §14.10) */
+	if (dev->jobs_outstanding)
+		return npu_fail(dev, -EBUSY, "suspend: %u job(s) outstanding; wait for them first",
+				dev->jobs_outstanding);
 	npu_smmu_disable(dev);
 	if (!npu_pm_is_idle(dev))
 		npu_err(dev, "suspend: the NPU is busy (VPU_STATUS.IDLE is 0)");
@@ -670,6 +680,7 @@ int npu_recover(struct npu_device *dev, const char *reason)
 	}
 	dev->booted = false;
 	npu_prepare_cold_boot(dev);
+	npu_jobs_abort_all(dev);
 	ret = resume(dev);
 	dev->in_recovery = false;
 	if (ret)
@@ -824,6 +835,9 @@ int npu_get_info(struct npu_device *dev, struct npu_info *info)
 	info->irqs = dev->irqs;
 	info->irq_poll_fallbacks = dev->irq_poll_fallbacks;
 	info->mmu_events = dev->mmu.n_events;
+	info->jobs_submitted = dev->jobs_submitted;
+	info->jobs_completed = dev->jobs_completed;
+	info->jobs_outstanding = dev->jobs_outstanding;
 	for (uint32_t s = NPU_SSID_GLOBAL; s <= NPU_SSID_USER_MAX; s++) {
 		struct npu_ctx *ctx = npu_ctx_by_ssid(dev, s);
 		struct npu_context_info *c;
@@ -836,6 +850,8 @@ int npu_get_info(struct npu_device *dev, struct npu_info *info)
 		c->buffers = ctx->buffers;
 		c->mapped_bytes = ctx->mapped_bytes;
 		c->mmu_faulted = ctx->faulted;
+		c->aborted = ctx->aborted;
+		c->jobs_outstanding = ctx->jobs_outstanding;
 	}
 	for (uint32_t id = NPU_DB_ID_MIN; id <= NPU_DB_ID_MAX; id++) {
 		struct npu_doorbell_info *d;

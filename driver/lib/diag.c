@@ -172,13 +172,26 @@ static void diag_print_line(void *user, const char *line)
 /* Failed boot (ivpu_boot): hardware state, MMU events, core, firmware log */
 void npu_diag_boot_failure(struct npu_device *dev)
 {
+	npu_diag_printf(dev, "boot failure diagnosis: %s", dev->last_error);
+	npu_diag_device_state(dev);
+}
+
+/* Hardware state, MMU events, core, firmware log: any firmware timeout */
+void npu_diag_device_state(struct npu_device *dev)
+{
+	npu_diag_hw_failure(dev);
+	npu_diag_fw_state(dev);
+}
+
+/* What npu_diag_hw_failure does not say: core registers, MMU events, the
+ * control core, the firmware log */
+void npu_diag_fw_state(struct npu_device *dev)
+{
 	struct npu_mmu_event ev[NPU_SMMU_EVENT_HISTORY];
 	uint64_t before = dev->mmu.n_events;
 	char a[256];
 	int n;
 
-	npu_diag_printf(dev, "boot failure diagnosis: %s", dev->last_error);
-	npu_diag_hw_failure(dev);
 	if (npu_pm_ip_powered(dev)) {
 		npu_diag_printf(dev, "  %s", npu_regs_snapshot(dev, NPU_BAR_REGV,
 					NPU_HOST_SS_LOADING_ADDRESS_LO, a, sizeof(a)));

@@ -19,6 +19,8 @@
  *   fw_log.c       firmware log buffers reader (ivpu_fw_log.c)
  *   device.c       open, steps, boot, suspend/resume, recovery, close, info
  *   job.c          user contexts and doorbells (ivpu_job.c)
+ *   submit.c       jobs: submit, JOB_DONE, wait, context abort, TDR (ivpu_job.c)
+ *   cmdbuf.c       the command buffer builder (pure code, npu/cmdbuf.h)
  *
  * No OS-specific code: all platform work goes through struct npu_os_ops.
  * Internal functions use the npu_ prefix but stay out of the device model's
@@ -100,6 +102,10 @@ struct npu_ctx {
 	uint32_t buffers;
 	uint64_t mapped_bytes;
 	bool faulted;               /* an MMU event named this SSID */
+	bool aborted;               /* its queues were torn down after the fault */
+	struct npu_job_rec *jobs;   /* NPU_JOBS_PER_CTX, allocated at the first submit */
+	uint32_t next_job;          /* cyclic job index (hw-facts §14.2) */
+	uint32_t jobs_outstanding;
 };
 
 struct npu_device;
@@ -294,6 +300,7 @@ int npu_jsm_hws_set_context_sched_properties(struct npu_device *dev, uint32_t ss
 int npu_jsm_hws_register_db(struct npu_device *dev, uint32_t ssid, uint32_t cmdq_id,
 			    uint32_t db_id, uint64_t base, uint32_t size);
 int npu_jsm_hws_destroy_cmdq(struct npu_device *dev, uint32_t ssid, uint32_t cmdq_id);
+int npu_jsm_hws_engine_resume(struct npu_device *dev, uint32_t engine);
 
 /* ---- Registers (regs.c, regs_desc.c) ----------------------------------------- */
 uint32_t npu_rd32(struct npu_device *dev, unsigned bar, uint32_t off);
@@ -383,8 +390,32 @@ void npu_clear_error(struct npu_device *dev);
  * recovery's error when ret was 0. Internal code calls the internal
  * variants (npu_context_release, ...) so a recovery never runs mid-call. */
 int npu_api_exit(struct npu_device *dev, int ret);
+/* npu_boot without the boundary: a submit resumes a suspended NPU (submit.c). */
+int npu_boot_internal(struct npu_device *dev);
 /* npu_context_destroy without the boundary (job.c), for npu_close. */
 int npu_context_release(struct npu_device *dev, uint32_t ssid);
+
+/* ---- Jobs (submit.c) ---------------------------------------------------------------------- */
+#define NPU_JOBS_PER_CTX         256u   /* job ids (ssid - 1) * 256 + 0..255 (hw-facts §14.2) */
+
+enum npu_job_state { NPU_JOB_FREE = 0, NPU_JOB_RUNNING, NPU_JOB_DONE };
+enum npu_job_abort { NPU_JOB_NOT_ABORTED = 0, NPU_JOB_ABORT_MMU, NPU_JOB_ABORT_RECOVERY };
+
+struct npu_job_rec {
+	uint8_t state;              /* enum npu_job_state */
+	uint8_t abort;              /* enum npu_job_abort, for status 256 */
+	uint32_t db_id;
+	uint32_t status;            /* job_status of JOB_DONE, or NPU_JOB_STATUS_ABORTED */
+	uint64_t cb_va;             /* its command buffer, busy until it completes */
+};
+
+/* A JOB_DONE on the job channel (hw-facts §14.7), handled as it is drained. */
+void npu_job_done_msg(struct npu_device *dev, const struct npu_jsm_msg *msg);
+/* Recovery: every outstanding job ends with status 256 (hw-facts §14.12). */
+void npu_jobs_abort_all(struct npu_device *dev);
+/* Register a doorbell's queue (again) with the firmware: header reset,
+ * REGISTER_DB or the HWS sequence (job.c). */
+int npu_doorbell_send_register(struct npu_device *dev, uint32_t db_id);
 
 /* ---- Diagnostics (diag.c, fw_log.c) -------------------------------------------------- */
 void npu_diag_reset(struct npu_device *dev);
@@ -394,6 +425,8 @@ void npu_diag_printf(struct npu_device *dev, const char *fmt, ...)
  * diagnosis buffer (and the log at error level). */
 void npu_diag_boot_failure(struct npu_device *dev);
 void npu_diag_hw_failure(struct npu_device *dev);
+void npu_diag_device_state(struct npu_device *dev);  /* boot failure's dump without its title */
+void npu_diag_fw_state(struct npu_device *dev);      /* ... without npu_diag_hw_failure */
 void npu_diag_dsu(struct npu_device *dev);
 int npu_fw_log_print(struct npu_device *dev, bool only_new, npu_print_fn print, void *user);
 void npu_fw_log_mark_read(struct npu_device *dev);
@@ -423,6 +456,10 @@ struct npu_doorbell {
 	uint32_t ssid;
 	uint32_t cmdq_id;           /* HW scheduling */
 	struct npu_buffer *jobq;
+	/* HW scheduling: the queue's preemption buffers in its user context
+	 * (hw-facts §14.5); NULL when the header gives no size or allocation
+	 * failed (jobs go without, as in 6.12) */
+	struct npu_buffer *preempt_primary, *preempt_secondary;
 };
 
 struct npu_hw_info {
@@ -495,6 +532,11 @@ struct npu_device {
 	uint32_t boots, warm_boots, recoveries;
 	uint64_t boot_time_ns, last_heartbeat, last_entry;
 	uint64_t irqs, irq_poll_fallbacks, firewall_irqs;
+
+	/* jobs */
+	uint64_t tdr_deadline_ns;         /* 0: the TDR is not armed (hw-facts §14.12) */
+	uint32_t jobs_outstanding;
+	uint64_t jobs_submitted, jobs_completed;
 };
 
 static inline uint64_t npu_now_ns(struct npu_device *dev)

@@ -279,6 +279,13 @@ static bool dispatch(struct npu_device *dev, uint32_t hdr_va, const struct npu_i
 {
 	struct npu_ipc *ipc = &dev->ipc;
 
+	/* JOB_DONE is consumed as it arrives, as ivpu's job-done callback does
+	 * (hw-facts §14.7): no queue of a waiter can overflow with them. */
+	if (jsm && hdr->channel == NPU_IPC_CHAN_JOB_RET && jsm->request_id == 0) {
+		npu_job_done_msg(dev, jsm);
+		rx_mark_free(dev, hdr_va, jsm_va);
+		return true;
+	}
 	for (unsigned i = 0; i < NPU_IPC_CONSUMERS; i++) {
 		struct npu_ipc_consumer *c = &ipc->cons[i];
 		struct npu_ipc_rx_ref *r;

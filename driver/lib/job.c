@@ -93,6 +93,11 @@ int npu_context_release(struct npu_device *dev, uint32_t ssid)
 		first = ret;
 		memcpy(first_msg, dev->last_error, sizeof(first_msg));
 	}
+	/* its jobs go with it: nobody can wait for them any more */
+	dev->jobs_outstanding -= ctx->jobs_outstanding;
+	if (!dev->jobs_outstanding)
+		dev->tdr_deadline_ns = 0;
+	free(ctx->jobs);
 	npu_ctx_fini(dev, ctx);
 	free(ctx);
 	dev->uctx[ssid - NPU_SSID_USER_MIN] = NULL;
@@ -112,11 +117,84 @@ int npu_context_destroy(struct npu_device *dev, uint32_t ssid)
 
 /* ---- Doorbells (ivpu_cmdq_init / ivpu_cmdq_fini, OS or HW scheduling) ------------- */
 
+/* First registration and again after every cold boot: head and tail back
+ * to 0, the slots as they were (hw-facts §14.4). */
+int npu_doorbell_send_register(struct npu_device *dev, uint32_t id)
+{
+	struct npu_doorbell *db = &dev->db[id];
+	struct npu_job_queue_header *h = db->jobq->dma.cpu;
+	uint32_t ssid = db->ssid;
+	int ret;
+
+	h->engine_idx = NPU_ENGINE_COMPUTE;
+	h->head = 0;
+	h->tail = 0;
+	npu_bo_sync_dev(dev, db->jobq, 0, sizeof(*h));
+	if (dev->fw.sched_mode == NPU_SCHEDULING_MODE_HW) {
+		ret = npu_jsm_hws_create_cmdq(dev, ssid, db->cmdq_id, db->jobq->va,
+					      (uint32_t)db->jobq->size);
+		if (!ret)
+			ret = npu_jsm_hws_set_context_sched_properties(dev, ssid, db->cmdq_id,
+								       HWS_PRIORITY_BAND_NORMAL);
+		if (!ret)
+			ret = npu_jsm_hws_register_db(dev, ssid, db->cmdq_id, id, db->jobq->va,
+						      (uint32_t)db->jobq->size);
+	} else {
+		ret = npu_jsm_register_db(dev, ssid, id, db->jobq->va, (uint32_t)db->jobq->size);
+	}
+	if (!ret)
+		db->registered = true;
+	return ret;
+}
+
+/* One preemption buffer of size bytes inside [start, end) near its top */
+static struct npu_buffer *preempt_buf(struct npu_device *dev, struct npu_ctx *ctx,
+				      uint64_t size, uint64_t window, const struct npu_range *r,
+				      const char *name)
+{
+	struct npu_range top = { r->end - window < r->start ? r->start : r->end - window, r->end };
+	struct npu_buffer *bo = NULL;
+
+	if (!size)
+		return NULL;
+	if (npu_bo_create(dev, ctx, &top, (size_t)size, 0, name, &bo))
+		return NULL;
+	return bo;
+}
+
+/* ivpu's preemption buffers for HWS (hw-facts §14.5): the primary rounded
+ * to 4 KiB within the top 4 x its size of the user range, the secondary at
+ * the top of the shave range; a failure is logged and the queue works
+ * without them. */
+static void preempt_bufs_create(struct npu_device *dev, struct npu_doorbell *db,
+				struct npu_ctx *ctx)
+{
+	uint64_t p = NPU_ALIGN_UP(dev->fw.hdr.preemption_buffer_1_size, NPU_SZ_4K);
+	uint64_t q = NPU_ALIGN_UP(dev->fw.hdr.preemption_buffer_2_size, NPU_SZ_4K);
+
+	dev->soft_fail++;
+	db->preempt_primary = preempt_buf(dev, ctx, p, 4 * p, &dev->ranges.user, "preempt-1");
+	/* room for the 64 KiB alignment of a large buffer at the very top */
+	db->preempt_secondary = preempt_buf(dev, ctx, q, NPU_ALIGN_UP(q, NPU_SZ_64K) + NPU_SZ_64K,
+					    &dev->ranges.shave, "preempt-2");
+	dev->soft_fail--;
+	if ((p && !db->preempt_primary) || (q && !db->preempt_secondary))
+		npu_warn(dev, "context %u: no room for the preemption buffers (%llu + %llu bytes); "
+			 "its jobs run without, preemption limited", ctx->ssid,
+			 (unsigned long long)p, (unsigned long long)q);
+}
+
+static void preempt_bufs_free(struct npu_device *dev, struct npu_doorbell *db)
+{
+	npu_bo_free(dev, db->preempt_primary);
+	npu_bo_free(dev, db->preempt_secondary);
+	db->preempt_primary = db->preempt_secondary = NULL;
+}
+
 static int doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db_id)
 {
 	static uint32_t unused;
 	struct npu_doorbell *db = NULL;
-	struct npu_job_queue_header *h;
 	struct npu_ctx *ctx;
 	uint32_t id = 0;
 	int ret = npu_need_ready(dev, "doorbell register");
@@ -143,32 +221,19 @@ static int doorbell_register(struct npu_device *dev, uint32_t ssid, uint32_t *db
 	ret = npu_bo_create_global(dev, NPU_JOBQ_SIZE, 0, "jobq", &db->jobq);
 	if (ret)
 		return ret;
-	h = db->jobq->dma.cpu;
-	h->engine_idx = NPU_ENGINE_COMPUTE;
-	h->head = 0;
-	h->tail = 0;
-	npu_bo_sync_dev(dev, db->jobq, 0, sizeof(*h));
 	db->allocated = true;
 	db->ssid = ssid;
 	if (dev->fw.sched_mode == NPU_SCHEDULING_MODE_HW) {
 		db->cmdq_id = ++dev->cmdq_next_id;
-		ret = npu_jsm_hws_create_cmdq(dev, ssid, db->cmdq_id, db->jobq->va,
-					      (uint32_t)db->jobq->size);
-		if (!ret)
-			ret = npu_jsm_hws_set_context_sched_properties(dev, ssid, db->cmdq_id,
-								       HWS_PRIORITY_BAND_NORMAL);
-		if (!ret)
-			ret = npu_jsm_hws_register_db(dev, ssid, db->cmdq_id, id, db->jobq->va,
-						      (uint32_t)db->jobq->size);
-	} else {
-		ret = npu_jsm_register_db(dev, ssid, id, db->jobq->va, (uint32_t)db->jobq->size);
+		preempt_bufs_create(dev, db, ctx);
 	}
+	ret = npu_doorbell_send_register(dev, id);
 	if (ret) {
+		preempt_bufs_free(dev, db);
 		npu_bo_free(dev, db->jobq);
 		memset(db, 0, sizeof(*db));
 		return ret;
 	}
-	db->registered = true;
 	*db_id = id;
 	npu_dbg(dev, "doorbell %u registered for context %u, job queue 0x%llx", id, ssid,
 		(unsigned long long)db->jobq->va);
@@ -197,6 +262,7 @@ static int doorbell_unregister(struct npu_device *dev, uint32_t db_id)
 		if (!ret)
 			ret = npu_jsm_unregister_db(dev, db_id);
 	}
+	preempt_bufs_free(dev, db);
 	npu_bo_free(dev, db->jobq);
 	memset(db, 0, sizeof(*db));
 	return ret;

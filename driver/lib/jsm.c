@@ -218,3 +218,12 @@ int npu_jsm_hws_destroy_cmdq(struct npu_device *dev, uint32_t ssid, uint32_t cmd
 	req.payload.hws_cmdq.cmdq_id = cmdq_id;
 	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
 }
+
+/* HWS abort path: the engine runs again after ENGINE_RESET (hw-facts §14.11) */
+int npu_jsm_hws_engine_resume(struct npu_device *dev, uint32_t engine)
+{
+	struct npu_jsm_msg req = { .type = NPU_JSM_MSG_HWS_ENGINE_RESUME }, resp;
+
+	req.payload.engine.engine_idx = engine;
+	return npu_ipc_send_receive(dev, &req, &resp, dev->t.jsm_ms);
+}

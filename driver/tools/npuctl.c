@@ -3,7 +3,7 @@
  * npuctl: bring up, query and exercise a Meteor Lake NPU through the
  * userspace driver, on any backend compiled into this build.
  *
- *   npuctl [options] info|status|boot|regs|log|heartbeat|reset|db-test
+ *   npuctl [options] info|status|boot|regs|log|heartbeat|reset|db-test|copy|fill|jobs
  *
  * Run `npuctl --help` for the options, commands and exit codes.
  */
@@ -27,35 +27,11 @@
 #include "intel-npu/regs_ip.h"
 #include "tool_paths.h"
 
-/* Exit codes (documented in --help) */
-enum {
-	EXIT_OK = 0,
-	EXIT_DEVICE = 1,     /* the device misbehaved (I/O error, bad read-back, ...) */
-	EXIT_USAGE = 2,      /* bad command line */
-	EXIT_FIRMWARE = 3,   /* firmware file missing or invalid */
-	EXIT_TIMEOUT = 4,    /* a register poll, the boot or a firmware message timed out */
-	EXIT_BACKEND = 5,    /* backend not compiled in, or no device found */
-	EXIT_PROTOCOL = 6,   /* the firmware answered wrongly (JSM type/result) */
-	EXIT_INTERNAL = 7,   /* out of memory, misuse */
-};
-
-#define MAX_DIRS 8
-
-struct opts {
-	const char *backend, *backend_args, *firmware;
-	const char *dirs[MAX_DIRS + 1];
-	int ndirs;
-	bool json, no_boot;
-	int verbose;
-	unsigned count;
-	int sched;
-	unsigned fw_log_level;
-	const char *cmd;
-};
+#include "npuctl.h"
 
 /* ---- Output: text or one JSON object ------------------------------------------- */
 
-static bool json_mode;
+bool json_mode;
 static bool json_first;
 
 static void json_str(FILE *f, const char *s)
@@ -76,7 +52,7 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void jkey(const char *k)
+void jkey(const char *k)
 {
 	printf("%s\n  ", json_first ? "" : ",");
 	json_first = false;
@@ -84,27 +60,26 @@ static void jkey(const char *k)
 	fputs(": ", stdout);
 }
 
-static void j_s(const char *k, const char *v)
+void j_s(const char *k, const char *v)
 {
 	jkey(k);
 	json_str(stdout, v);
 }
 
-static void j_u(const char *k, unsigned long long v)
+void j_u(const char *k, unsigned long long v)
 {
 	jkey(k);
 	printf("%llu", v);
 }
 
-static void j_b(const char *k, bool v)
+void j_b(const char *k, bool v)
 {
 	jkey(k);
 	fputs(v ? "true" : "false", stdout);
 }
 
 /* Text-mode line */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,7 +93,7 @@ static void say(const char *fmt, ...)
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 
-static double wall_ms(void)
+double wall_ms(void)
 {
 	struct timespec ts;
 
@@ -211,15 +186,19 @@ static void report_info(struct npu_device *dev, bool tables)
 		j_u("irqs", in->irqs);
 		j_u("irq_poll_fallbacks", in->irq_poll_fallbacks);
 		j_u("mmu_events", in->mmu_events);
+		j_u("jobs_submitted", in->jobs_submitted);
+		j_u("jobs_completed", in->jobs_completed);
+		j_u("jobs_outstanding", in->jobs_outstanding);
 		if (tables) {
 			jkey("contexts");
 			fputc('[', stdout);
 			for (uint32_t i = 0; i < in->n_contexts; i++)
 				printf("%s{\"ssid\": %u, \"buffers\": %u, \"mapped_bytes\": %llu, "
-				       "\"mmu_faulted\": %s}", i ? ", " : "", in->contexts[i].ssid,
-				       in->contexts[i].buffers,
+				       "\"mmu_faulted\": %s, \"aborted\": %s}", i ? ", " : "",
+				       in->contexts[i].ssid, in->contexts[i].buffers,
 				       (unsigned long long)in->contexts[i].mapped_bytes,
-				       in->contexts[i].mmu_faulted ? "true" : "false");
+				       in->contexts[i].mmu_faulted ? "true" : "false",
+				       in->contexts[i].aborted ? "true" : "false");
 			fputc(']', stdout);
 			jkey("doorbells");
 			fputc('[', stdout);
@@ -271,6 +250,10 @@ static void report_info(struct npu_device *dev, bool tables)
 		    (unsigned long long)in->ipc_rx_dropped, (unsigned long long)in->ipc_rx_malformed,
 		    (unsigned long long)in->irqs, (unsigned long long)in->irq_poll_fallbacks,
 		    (unsigned long long)in->mmu_events);
+	if (in->jobs_submitted)
+		say("jobs:        %llu submitted, %llu completed, %u outstanding",
+		    (unsigned long long)in->jobs_submitted, (unsigned long long)in->jobs_completed,
+		    in->jobs_outstanding);
 	if (tables) {
 		say("contexts:    %u", in->n_contexts);
 		for (uint32_t i = 0; i < in->n_contexts; i++)
@@ -278,6 +261,7 @@ static void report_info(struct npu_device *dev, bool tables)
 			    in->contexts[i].ssid, (unsigned long long)in->contexts[i].pgd_dma,
 			    in->contexts[i].buffers,
 			    (unsigned long long)(in->contexts[i].mapped_bytes >> 10),
+			    in->contexts[i].aborted ? ", MMU FAULT, aborted" :
 			    in->contexts[i].mmu_faulted ? ", MMU FAULT" : "");
 		say("doorbells:   %u", in->n_doorbells);
 		for (uint32_t i = 0; i < in->n_doorbells; i++)
@@ -296,19 +280,13 @@ static void report_info(struct npu_device *dev, bool tables)
 
 /* ---- Commands ------------------------------------------------------------------------ */
 
-struct run {
-	struct npu_device *dev;
-	const struct opts *o;
-	int err;                 /* first failure */
-	bool fw_stage;
-	char step[64];           /* what failed */
-};
 
-static int step(struct run *r, const char *name, int ret)
+int step(struct run *r, const char *name, int ret)
 {
 	if (ret && !r->err) {
 		r->err = ret;
 		snprintf(r->step, sizeof(r->step), "%s", name);
+		snprintf(r->why, sizeof(r->why), "%s", r->dev ? npu_last_error(r->dev) : "");
 	}
 	return ret;
 }
@@ -335,7 +313,7 @@ static int do_boot(struct run *r)
 	return 0;
 }
 
-static int cmd_heartbeat(struct run *r, unsigned count)
+int cmd_heartbeat(struct run *r, unsigned count)
 {
 	for (unsigned i = 0; i < count; i++) {
 		double t0 = wall_ms();
@@ -520,6 +498,11 @@ static void usage(FILE *f)
 "  reset       boot, recovery (IP reset + cold boot), heartbeat\n"
 "  db-test     boot, a user context, --count doorbells registered, rung and\n"
 "              unregistered, SSID_RELEASE\n"
+"  copy        boot, one COPY job of --size bytes between two buffers of a user\n"
+"              context, the destination compared with the source\n"
+"  fill        boot, one MEMORY_FILL job of --size bytes with --pattern, checked\n"
+"  jobs        boot, --count empty jobs (one NOP each) through one queue kept\n"
+"              full; prints jobs/s\n"
 "\n"
 "options:\n"
 "  --backend=NAME        OS backend:");
@@ -532,7 +515,10 @@ static void usage(FILE *f)
 "  --firmware-dir=DIR    search DIR instead of the default directories (repeatable)\n"
 "  --sched=os|hw         scheduling mode (default os)\n"
 "  --fw-log-level=N      firmware log level 1 (debug) .. 5 (fatal), default 4\n"
-"  --count=N             heartbeats / doorbells (default 1)\n"
+"  --count=N             heartbeats / doorbells / jobs (default 1)\n"
+"  --size=N[K|M|G]       copy, fill: bytes (default 4096; source and destination\n"
+"                        share the 8 GiB dma range)\n"
+"  --pattern=X           fill: the 32-bit pattern (default 0xa5a5a5a5)\n"
 "  --no-boot             regs: dump without booting\n"
 "  --json                one JSON object on stdout\n"
 "  -v, -vv, -vvv         driver log at info, debug, trace (every register access)\n"
@@ -562,6 +548,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->count = 1;
 	o->sched = NPU_SCHED_OS;
 	o->fw_log_level = 4;
+	o->pattern = 0xA5A5A5A5u;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -607,6 +594,35 @@ static int parse(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->count = (unsigned)v;
+		} else if (!strncmp(a, "--size=", 7)) {
+			char *end;
+			unsigned long long v = strtoull(a + 7, &end, 0);
+			unsigned shift = 0;
+
+			if (*end == 'K' || *end == 'k')
+				shift = 10;
+			else if (*end == 'M' || *end == 'm')
+				shift = 20;
+			else if (*end == 'G' || *end == 'g')
+				shift = 30;
+			if (shift)
+				end++;
+			if (end == a + 7 || *end || !v || v > (8ull << 30) >> shift) {
+				fprintf(stderr, "npuctl: --size must be 1 .. 8G bytes, e.g. 4096, "
+					"64K, 16M (not \"%s\")\n", a + 7);
+				return -1;
+			}
+			o->size = v << shift;
+		} else if (!strncmp(a, "--pattern=", 10)) {
+			char *end;
+			unsigned long long v = strtoull(a + 10, &end, 0);
+
+			if (end == a + 10 || *end || v > UINT32_MAX) {
+				fprintf(stderr, "npuctl: --pattern must be a 32-bit number, e.g. "
+					"0xdeadbeef (not \"%s\")\n", a + 10);
+				return -1;
+			}
+			o->pattern = (uint32_t)v;
 		} else if (!strcmp(a, "--no-boot")) {
 			o->no_boot = true;
 		} else if (!strcmp(a, "--json")) {
@@ -629,7 +645,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (strcmp(o->cmd, "info") && strcmp(o->cmd, "status") && strcmp(o->cmd, "boot") &&
 	    strcmp(o->cmd, "regs") && strcmp(o->cmd, "log") && strcmp(o->cmd, "heartbeat") &&
-	    strcmp(o->cmd, "reset") && strcmp(o->cmd, "db-test")) {
+	    strcmp(o->cmd, "reset") && strcmp(o->cmd, "db-test") && strcmp(o->cmd, "copy") &&
+	    strcmp(o->cmd, "fill") && strcmp(o->cmd, "jobs")) {
 		fprintf(stderr, "npuctl: unknown command \"%s\" (see --help)\n", o->cmd);
 		return -1;
 	}
@@ -737,8 +754,16 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(o.cmd, "db-test")) {
 			cmd_db_test(&r, o.count);
+		} else if (!strcmp(o.cmd, "copy")) {
+			cmd_copy(&r);
+		} else if (!strcmp(o.cmd, "fill")) {
+			cmd_fill(&r);
+		} else if (!strcmp(o.cmd, "jobs")) {
+			cmd_jobs(&r);
 		}
-		if (strcmp(o.cmd, "db-test") && strcmp(o.cmd, "boot"))
+		if (!strcmp(o.cmd, "copy") || !strcmp(o.cmd, "fill") || !strcmp(o.cmd, "jobs"))
+			;   /* their own report */
+		else if (strcmp(o.cmd, "db-test") && strcmp(o.cmd, "boot"))
 			report_info(r.dev, false);
 		else if (!strcmp(o.cmd, "boot") && !r.err)
 			say("shutdown:    clean (IP reset, workpoint 0, D0i3)");
@@ -746,8 +771,7 @@ int main(int argc, char **argv)
 out:
 	code = exit_code_for(r.err, r.fw_stage);
 	if (r.err) {
-		const char *why = r.dev ? npu_last_error(r.dev) : tool_err[0] ? tool_err :
-				  npu_strerror(r.err);
+		const char *why = r.why[0] ? r.why : tool_err[0] ? tool_err : npu_strerror(r.err);
 		const char *diag = r.dev ? npu_last_diagnosis(r.dev) : "";
 
 		if (json_mode) {

@@ -183,5 +183,6 @@
 #define NPU_TIMEOUT_JSM_MS                   500u
 #define NPU_TIMEOUT_D0I3_MSG_MS              5u
 #define NPU_POLL_INTERVAL_US                 50u
+#define NPU_TIMEOUT_TDR_MS                   2000u     /* job TDR on silicon, hw-facts §14.12 */
 
 #endif /* INTEL_NPU_REGS_IP_H */

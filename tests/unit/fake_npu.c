@@ -25,7 +25,7 @@
 #define BAR0_SLOTS 4096
 #define FAKE_DMA_BASE 0x1000000000ull
 
-enum { EV_WP_DONE, EV_D0I3_DONE, EV_IP_RESET_DONE, EV_FW_BOOT, EV_FW_REQ };
+enum { EV_WP_DONE, EV_D0I3_DONE, EV_IP_RESET_DONE, EV_FW_BOOT, EV_FW_REQ, EV_FW_JOBS };
 
 struct npu_os {
 	struct fake_npu *f;
@@ -226,6 +226,7 @@ static void ip_reset(struct fake_npu *f)
 	f->rx_hdr_slot = f->rx_msg_slot = 0;
 	cancel(f, EV_FW_BOOT);
 	cancel(f, EV_FW_REQ);
+	cancel(f, EV_FW_JOBS);
 	f->ip_resets++;
 	update_irq(f);
 }
@@ -403,6 +404,28 @@ void fake_fw_send(struct fake_npu *f, uint32_t channel, const struct npu_jsm_msg
 	fake_fw_push(f, (uint32_t)hva);
 }
 
+bool fake_fw_can_send(struct fake_npu *f)
+{
+	struct rx_areas a;
+	struct npu_ipc_hdr hdr;
+	struct npu_jsm_msg m;
+
+	if (f->to_host_n >= 64 || rx_areas(f, &a))
+		return false;
+	if (fake_va_read(f, 0, a.hdr + (uint64_t)(f->rx_hdr_slot % (a.hdr_size / 64)) * 64, &hdr,
+			 sizeof(hdr)) ||
+	    fake_va_read(f, 0, a.msg + (uint64_t)(f->rx_msg_slot % (a.msg_size / 128)) * 128, &m,
+			 sizeof(m)))
+		return false;
+	return hdr.status != NPU_IPC_HDR_ALLOCATED && m.status != NPU_JSM_MSG_ALLOCATED;
+}
+
+void fake_jobs_schedule(struct fake_npu *f, uint64_t delay_ns)
+{
+	cancel(f, EV_FW_JOBS);
+	schedule(f, delay_ns, EV_FW_JOBS, 0);
+}
+
 static void fw_boot(struct fake_npu *f)
 {
 	struct npu_ipc_hdr hdr = { 0 };
@@ -462,6 +485,7 @@ static void fw_request(struct fake_npu *f)
 		r->time_ns = f->now_ns;
 	}
 
+	fake_jobs_on_request(f, &req);
 	memset(&resp, 0, sizeof(resp));
 	resp.type = req.type + NPU_JSM_MSG_RESPONSE_OFFSET;
 	resp.request_id = req.request_id;
@@ -492,8 +516,9 @@ static void fw_request(struct fake_npu *f)
 		f->fw_idle = true;
 		break;
 	default:
-		if (req.type >= NPU_JSM_MSG_CREATE_CMD_QUEUE &&
-		    req.type <= NPU_JSM_MSG_SET_CONTEXT_SCHED_PROPERTIES)
+		if ((req.type >= NPU_JSM_MSG_CREATE_CMD_QUEUE &&
+		     req.type <= NPU_JSM_MSG_SET_CONTEXT_SCHED_PROPERTIES) ||
+		    req.type == NPU_JSM_MSG_HWS_ENGINE_RESUME)
 			resp.type = req.type + NPU_JSM_MSG_RESPONSE_OFFSET + 1;
 		break;
 	}
@@ -536,6 +561,10 @@ static void run_event(struct fake_npu *f, const struct fake_event *e)
 		break;
 	case EV_FW_REQ:
 		fw_request(f);
+		break;
+	case EV_FW_JOBS:
+		if (f->fw_running)
+			fake_jobs_run(f);
 		break;
 	}
 }
@@ -779,6 +808,10 @@ static void bar0_write(struct fake_npu *f, uint32_t off, uint32_t v)
 			f->fw_running = true;
 			f->fw_idle = false;
 			f->boots++;
+			/* a warm boot resumes with the queues the firmware knew
+			 * (hw-facts §14.10); a cold one starts without */
+			if (!f->fw.warm_entry || f->last_entry != f->fw.warm_entry)
+				fake_jobs_reset(f);
 			schedule(f, (uint64_t)f->fw.boot_delay_us * 1000, EV_FW_BOOT, 0);
 		}
 		break;
@@ -789,8 +822,12 @@ static void bar0_write(struct fake_npu *f, uint32_t off, uint32_t v)
 	default:
 		if (off >= NPU_CPU_SS_DOORBELL_0 &&
 		    off < NPU_CPU_SS_DOORBELL_0 + 256 * NPU_CPU_SS_DOORBELL_STRIDE) {
-			if (v & NPU_DOORBELL_SET)
-				f->doorbell_rings[(off - NPU_CPU_SS_DOORBELL_0) / NPU_CPU_SS_DOORBELL_STRIDE]++;
+			if (v & NPU_DOORBELL_SET) {
+				unsigned id = (off - NPU_CPU_SS_DOORBELL_0) / NPU_CPU_SS_DOORBELL_STRIDE;
+
+				f->doorbell_rings[id]++;
+				fake_jobs_doorbell(f, id);
+			}
 			break;
 		}
 		fake_set_reg(f, NPU_BAR_REGV, off, v);
@@ -1039,6 +1076,7 @@ struct fake_npu *fake_npu_new(void)
 	f->fw.boot = FAKE_BOOT_OK;
 	f->fw.boot_delay_us = 200;
 	f->fw.resp_delay_us = 20;
+	f->jobs.forced_status = -1;
 	f->fw.bp_va = 0x84800000;
 	f->next_dma = FAKE_DMA_BASE;
 	/* cold reset state of the buttress: D0i3, everything masked */

@@ -12,7 +12,11 @@
  *   - the firmware: no ready message, a wrong one, no answers, wrong type or
  *     result, garbage IPC (header/JSM outside RX, 0xFFFFFFFF pops),
  *     messages without interrupts, warm-boot addresses, per-request hooks;
- *   - MMU events, MMU command errors, buttress errors, DMA allocation failures.
+ *   - MMU events, MMU command errors, buttress errors, DMA allocation failures;
+ *   - jobs (fake_npu_jobs.c, f->jobs): queues learnt from the registrations,
+ *     command buffers run in host memory through the driver's page tables,
+ *     JOB_DONE sent; stalled or hung queues, forced statuses, JOB_DONE
+ *     results, MMU faults on unmapped addresses.
  * Everything the driver did is recorded: every register access in order,
  * config accesses, DMA allocations, MMU commands, IPC requests.
  *
@@ -99,6 +103,25 @@ struct fake_event {
 	uint64_t arg;
 };
 
+/* The fake firmware's job scheduler (fake_npu_jobs.c) */
+enum fake_jobs_mode {
+	FAKE_JOBS_RUN,          /* take each job at its doorbell, run it, send JOB_DONE */
+	FAKE_JOBS_STALL,        /* never take a job from the queues */
+	FAKE_JOBS_HANG,         /* take jobs but never complete them */
+};
+#define FAKE_JOBS_PENDING_MAX 256
+
+struct fake_jobq {
+	bool registered;
+	uint32_t ssid;
+	uint64_t base, cmdq_id;
+	uint32_t size;
+};
+
+struct fake_job_pending {               /* taken, not completed (hang, fault, fence) */
+	uint32_t job_id, ssid, db_id;
+};
+
 struct fake_npu {
 	/* ---- configuration (tests may change before open) ---- */
 	uint16_t device_id;
@@ -123,6 +146,20 @@ struct fake_npu {
 		bool warm_boot_never;    /* started at warm_entry: never send BOOT */
 		uint64_t heartbeat;
 	} fw;
+
+	struct {
+		enum fake_jobs_mode mode;
+		int forced_status;       /* >= 0: every job ends with this job_status */
+		uint32_t done_result;    /* JSM result of JOB_DONE (0) */
+		bool keep_on_release;    /* SSID_RELEASE leaves the jobs of the SSID be
+					  * (default: JOB_DONE ABORTED for each) */
+		/* state and record */
+		struct fake_jobq q[256]; /* by doorbell id */
+		struct fake_job_pending pending[FAKE_JOBS_PENDING_MAX];
+		unsigned n_pending;
+		uint64_t taken, done_sent, faults;
+		uint32_t last_status, last_job_id;
+	} jobs;
 
 	/* ---- recorded ---- */
 	struct fake_access *log;
@@ -193,6 +230,17 @@ void fake_fw_send(struct fake_npu *f, uint32_t channel, const struct npu_jsm_msg
 		  enum fake_reply how);
 /* Push a raw value into the firmware->host FIFO. */
 void fake_fw_push(struct fake_npu *f, uint32_t va);
+
+/* ---- Jobs (fake_npu_jobs.c) ------------------------------------------------------ */
+/* Take and run the jobs of every registered queue now (a doorbell does it
+ * too), e.g. after switching mode from STALL to RUN. */
+void fake_jobs_run(struct fake_npu *f);
+/* Internal, between fake_npu.c and fake_npu_jobs.c */
+void fake_jobs_on_request(struct fake_npu *f, const struct npu_jsm_msg *req);
+void fake_jobs_doorbell(struct fake_npu *f, unsigned db_id);
+void fake_jobs_reset(struct fake_npu *f);
+bool fake_fw_can_send(struct fake_npu *f);
+void fake_jobs_schedule(struct fake_npu *f, uint64_t delay_ns);
 
 /* ---- Inspection ------------------------------------------------------------------- */
 /* Read/write NPU virtual memory through the page tables the driver built

@@ -44,7 +44,13 @@
  *      -EBUSY     no free doorbell / context / IPC buffer space
  *      -ENOMEM    out of host or DMA memory
  *      -EINVAL    bad argument
+ *      -EBADFD    the context was aborted after an MMU fault (jobs)
+ *      -ECANCELED the job was aborted (status 256)
  *  - One device is used by one thread at a time; the library has no threads.
+ *    What Linux does in work items for jobs runs inside npu_job_submit and
+ *    npu_job_wait: the abort of a context after its MMU fault, and the TDR
+ *    (a stuck job is noticed, and the NPU recovered, only while a caller
+ *    submits or waits).
  *  - A recovery (reset and cold boot, e.g. after a request and the heartbeat
  *    query both timed out, a watchdog or a global MMU fault) runs when the
  *    call that ran into it returns; that call's result and npu_last_error()
@@ -95,6 +101,7 @@ struct npu_timeouts {
 	uint32_t mmu_queue_us;       /* CMDQ consumption: 100 ms */
 	uint32_t poll_interval_us;   /* register poll interval: 50 us */
 	uint32_t irq_fallback_us;    /* wait this long for an IRQ before polling the IPC FIFO */
+	uint32_t tdr_ms;             /* a job must complete within this (TDR): 2000 (§14.12) */
 };
 void npu_timeouts_default(struct npu_timeouts *t);
 
@@ -150,7 +157,8 @@ void npu_close(struct npu_device *dev);
  * firmware left a save/restore address, cold boot otherwise). */
 int npu_boot(struct npu_device *dev);
 /* PWR_D0I3_ENTER, wait for idle, power down (§3.6); the next npu_boot is a
- * warm boot if the firmware left save_restore_ret_address. */
+ * warm boot if the firmware left save_restore_ret_address. -EBUSY while
+ * jobs are outstanding (§14.10). */
 int npu_suspend(struct npu_device *dev);
 /* Recovery as ivpu_pm_recovery_work: state dump, power down (IP reset,
  * workpoint 0, D0i3), cold boot with the firmware reloaded and IPC buffers
@@ -182,6 +190,13 @@ void *npu_doorbell_jobq(struct npu_device *dev, uint32_t db_id, uint64_t *va, si
 struct npu_buffer;
 #define NPU_BUF_READ_ONLY  0x1u  /* PTE RO (bit 7) */
 #define NPU_BUF_CACHED     0x2u  /* PTE LLC_COHERENT (bit 2) */
+/* The VA range of a user-context buffer, as ivpu picks it from the BO flags
+ * (hw-facts §15.1, §15.2): SHAVE (even with DMA) the shave range
+ * 0x1_8000_0000 + 2 GiB, DMA the dma range 0x2_0000_0000 + 8 GiB, neither
+ * the user range 0xC000_0000 + 255 MiB (command buffers, fences,
+ * timestamps: what the firmware itself reads, hw-facts §15.4). */
+#define NPU_BUF_SHAVE      0x4u
+#define NPU_BUF_DMA        0x8u
 int npu_buffer_alloc(struct npu_device *dev, uint32_t ssid, size_t size, uint32_t flags,
 		     struct npu_buffer **buf);
 void npu_buffer_free(struct npu_device *dev, struct npu_buffer *buf);
@@ -195,6 +210,44 @@ void npu_buffer_invalidate(struct npu_device *dev, struct npu_buffer *buf, size_
  * runtime, boot params, log and IPC buffers. For tests and tools. */
 int npu_global_write(struct npu_device *dev, uint64_t va, const void *src, size_t len);
 int npu_global_read(struct npu_device *dev, uint64_t va, void *dst, size_t len);
+
+/* ---- Jobs (hw-facts §11-§14) ------------------------------------------------ */
+/* job_status values (hw-facts §13.4): below 256 the firmware's, as sent;
+ * 256 is made up by the driver for a job of an aborted context or one
+ * that a recovery ended. */
+#define NPU_JOB_STATUS_SUCCESS  0u
+#define NPU_JOB_STATUS_ABORTED  256u
+/* "SUCCESS", "PARSING_ERR", ..., "ABORTED by the driver" */
+const char *npu_job_status_name(uint32_t status);
+
+/* Submit the command buffer whose header is at cmdbuf + offset (built
+ * with npu/cmdbuf.h; 64-byte aligned) to the job queue of db_id, as
+ * Linux 6.12's SUBMIT does (hw-facts §14.3): the slot is written, the tail
+ * advanced, the doorbell rung, the TDR armed. A queue unregistered by a
+ * recovery is registered again first; a suspended NPU is resumed first
+ * (warm boot: its queues stay registered). *job_id: for npu_job_wait.
+ *   -EBUSY   the queue holds 62 jobs (hw-facts §13.5), or cmdbuf is still
+ *            in use by an outstanding job (§14.3); wait for one
+ *   -EBADFD  the context had an MMU fault and was aborted (hw-facts §14.11);
+ *            only destroying it helps
+ *   -EINVAL  db_id not registered, cmdbuf of another context, bad offset */
+int npu_job_submit(struct npu_device *dev, uint32_t db_id, struct npu_buffer *cmdbuf,
+		   size_t offset, uint32_t *job_id);
+/* Wait up to timeout_ms for the job's JOB_DONE; *job_status gets its
+ * job_status (may be NULL). A job is waited for once.
+ *   0          completed with SUCCESS
+ *   -EIO       completed with another firmware status (decoded in
+ *              npu_last_error)
+ *   -ECANCELED status 256: its context had an MMU fault, or no job completed
+ *              within timeouts.tdr_ms and the NPU was recovered (the
+ *              decoded registers and the firmware log are in
+ *              npu_last_diagnosis)
+ *   -ETIMEDOUT still running after timeout_ms (wait again)
+ *   -ENOENT    no such job outstanding */
+int npu_job_wait(struct npu_device *dev, uint32_t job_id, uint32_t timeout_ms,
+		 uint32_t *job_status);
+/* Jobs submitted and not yet completed, device-wide. */
+uint32_t npu_jobs_outstanding(const struct npu_device *dev);
 
 /* ---- Information --------------------------------------------------------- */
 enum npu_power_state {
@@ -217,6 +270,8 @@ struct npu_context_info {
 	uint32_t buffers;        /* mapped buffers */
 	uint64_t mapped_bytes;
 	bool mmu_faulted;        /* an MMU event named this SSID */
+	bool aborted;            /* and its queues were torn down: submits fail */
+	uint32_t jobs_outstanding;
 };
 struct npu_doorbell_info {
 	uint32_t db_id, ssid;
@@ -252,6 +307,8 @@ struct npu_info {
 	/* traffic */
 	uint64_t ipc_tx, ipc_rx, ipc_rx_dropped, ipc_rx_malformed;
 	uint64_t irqs, irq_poll_fallbacks, mmu_events;
+	uint64_t jobs_submitted, jobs_completed;
+	uint32_t jobs_outstanding;
 	/* tables */
 	uint32_t n_contexts;
 	struct npu_context_info contexts[NPU_INFO_MAX_CONTEXTS];
