@@ -103,6 +103,7 @@ $(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/t
 GUEST_DRIVER_LIB_SRCS := $(or $(DRIVER_LIB_SRCS),$(sort $(wildcard $(SRCDIR)/driver/lib/*.c)))
 GUEST_NPUCTL_SRCS := $(GUEST_DRIVER_LIB_SRCS) $(FORMAT_SRCS) $(SRCDIR)/driver/os/backends.c \
                      $(SRCDIR)/driver/os/linux.c $(SRCDIR)/driver/tools/npuctl.c \
+                     $(SRCDIR)/driver/tools/npuctl_jobs.c \
                      $(SRCDIR)/driver/tools/tool_paths.c
 GUEST_NPUCTL_OBJS := $(patsubst $(SRCDIR)/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_NPUCTL_SRCS))
 GUEST_BACKENDS_INC := $(GUEST_OBJDIR)/driver/os/backends.inc
