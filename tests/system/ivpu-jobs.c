@@ -345,8 +345,10 @@ static void check_timestamp(void)
 	t[1] = *(volatile uint64_t *)(ts.map + 64);
 	hz = (double)(t[1] - t[0]) / (w[1] - w[0]);
 	/* a behaviour, not a timing: the counter runs at 38.4 MHz of the
-	 * device's time, which under QEMU follows the guest's clock */
-	check(!r && !status[0] && !status[1] && t[1] > t[0] && hz > 38.4e6 / 2 && hz < 38.4e6 * 2,
+	 * device's time, which under QEMU follows the guest's clock, and the
+	 * 200 ms include a runtime suspend: the firmware continues its clock
+	 * from what the host passes at the warm boot (hw-facts §4.4) */
+	check(!r && !status[0] && !status[1] && t[1] > t[0] && hz > 38.4e6 * 0.9 && hz < 38.4e6 * 1.1,
 	      "job.timestamp", "%s; 0x%llx then 0x%llx: %.1f MHz over %.0f ms (38.4 expected)",
 	      r ? strerror(-r) : "ok", (unsigned long long)t[0], (unsigned long long)t[1],
 	      hz / 1e6, (w[1] - w[0]) * 1000);

@@ -1,6 +1,7 @@
 #!/bin/bash
-# npuctl-jobs.sh BUILD [dma] — npuctl's job commands on the sim backend (the
-# model and the simulated firmware in-process): `jobs` runs empty jobs in
+# npuctl-jobs.sh BUILD [dma] [sim|qtest] — npuctl's job commands on the sim
+# backend (the model and the simulated firmware in-process; the default) or
+# on real QEMU over qtest (the QEMU next to npuctl): `jobs` runs empty jobs in
 # both scheduling modes and reports jobs/s, as text and as JSON; bad
 # --size/--pattern values are usage errors naming the value; --help lists
 # the commands. With "dma" (mk/driver.mk passes it: the model's DMA engines
@@ -11,8 +12,9 @@
 # (mk/driver.mk runs this from check-unit). Every check prints "ok" or
 # "FAIL" with what it saw; the exit status is 0 only if all passed.
 set -u
-B=${1:?usage: npuctl-jobs.sh BUILD [dma]}
+B=${1:?usage: npuctl-jobs.sh BUILD [dma] [sim|qtest]}
 DMA=${2:-}
+BACKEND=${3:-sim}
 NPUCTL=$B/tools/npuctl FW=$B/firmware/vpu_37xx_v1.bin
 for f in "$NPUCTL" "$FW"; do
 	[ -e "$f" ] || { echo "FAIL: $f is missing (make)"; exit 1; }
@@ -24,9 +26,9 @@ fails=0
 ok()   { echo "ok   $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
-run() {   # NAME ARGS...: npuctl on sim, output in $T/NAME.out/.err, status in $rc
+run() {   # NAME ARGS...: npuctl on $BACKEND, output in $T/NAME.out/.err, status in $rc
 	local name=$1; shift
-	"$NPUCTL" --backend=sim --firmware="$FW" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	"$NPUCTL" --backend="$BACKEND" --firmware="$FW" "$@" >"$T/$name.out" 2>"$T/$name.err"
 	rc=$?
 }
 expect_rc() {  # NAME WANT
@@ -83,5 +85,6 @@ else
 	echo "skip copy/fill: run with \"dma\" for them"
 fi
 
-[ "$fails" = 0 ] && echo "npuctl-jobs: all checks passed" || echo "npuctl-jobs: $fails check(s) FAILED"
+[ "$fails" = 0 ] && echo "npuctl-jobs ($BACKEND): all checks passed" ||
+	echo "npuctl-jobs ($BACKEND): $fails check(s) FAILED"
 [ "$fails" = 0 ]
