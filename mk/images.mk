@@ -121,9 +121,18 @@ $(GUEST_NPUCTL): $(GUEST_NPUCTL_OBJS)
 	@echo "  GUESTLD $(notdir $@)"
 	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^
 
+# bench_jobs for the guest: the same driver core and linux backend.
+GUEST_BENCH_JOBS := $(LINUX_IMG_DIR)/bench_jobs
+GUEST_BENCH_JOBS_OBJS := $(filter-out %/npuctl.o %/npuctl_jobs.o %/tool_paths.o,$(GUEST_NPUCTL_OBJS)) \
+                         $(GUEST_OBJDIR)/bench/bench_jobs.o
+$(GUEST_BENCH_JOBS): $(GUEST_BENCH_JOBS_OBJS)
+	@echo "  GUESTLD $(notdir $@)"
+	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^
+
 # ---- initramfs images ----------------------------------------------------------
 MKINITRAMFS = KENV=$(abspath $(LINUX_KENV)) INIT=$(abspath $(GUEST_INIT)) \
   NPUCTL=$(abspath $(GUEST_NPUCTL)) FIRMWARE=$(abspath $(FIRMWARE_BIN)) \
+  BENCH_JOBS=$(abspath $(GUEST_BENCH_JOBS)) \
   IVPU_CHECK=$(abspath $(GUEST_IVPU_CHECK)) BUSYBOX=$(BUSYBOX) \
   sh $(LINUX_IMG_SRC)/mkinitramfs.sh
 
@@ -134,6 +143,10 @@ $(IMG_VFIO): $(LINUX_KENV) $(GUEST_INIT) $(GUEST_NPUCTL) $(FIRMWARE_BIN) \
 $(IMG_SHELL): $(LINUX_KENV) $(LINUX_IMG_SRC)/mkinitramfs.sh $(LINUX_IMG_SRC)/conf/shell.conf \
               $(LINUX_IMG_SRC)/conf/rc.shell $(LINUX_IMG_SRC)/conf/profile
 	$(Q)$(MKINITRAMFS) shell $@
+
+IMG_BENCH := $(LINUX_IMG_DIR)/bench.cpio
+$(IMG_BENCH): $(LINUX_KENV) $(GUEST_BENCH_JOBS) $(LINUX_IMG_SRC)/mkinitramfs.sh $(LINUX_IMG_SRC)/conf/bench.conf
+	$(Q)$(MKINITRAMFS) bench $@
 
 $(LINUX_IMG_DIR)/broken-fw-%.cpio: $(LINUX_KENV) $(FIRMWARE_BIN) $(LINUX_IMG_SRC)/mkinitramfs.sh
 	$(Q)BROKEN_FW=$* $(MKINITRAMFS) broken-fw $@
@@ -163,7 +176,7 @@ images: $(IMG_VFIO) $(IMG_SHELL) $(IMG_IVPU) $(IMG_IVPU_HWS) $(IMG_BROKEN_FW)
 
 # ---- demo and run --------------------------------------------------------------
 .PHONY: demo run check-system-demo check-system-broken-fw check-system-ivpu check-system-ivpu-hws \
-        check-system-harness bench-guest bench-guest-ivpu
+        check-system-harness bench-guest bench-guest-ivpu bench-guest-jobs
 
 demo: $(QEMU_BINARY) $(IMG_VFIO)
 	@mkdir -p $(SYSTEST_DIR)
@@ -230,6 +243,14 @@ bench-guest-ivpu: $(QEMU_BINARY) $(IMG_IVPU) $(IMG_IVPU_HWS)
 	  grep '^ivpu-check: BENCH' $(SYSTEST_DIR)/bench-$$img.log | sed "s/^ivpu-check: BENCH/   $$img:/"; \
 	done
 
+# Our driver's job figures in the guest (bench_jobs over VFIO).
+bench-guest-jobs: $(QEMU_BINARY) $(IMG_VFIO) $(IMG_BENCH)
+	@mkdir -p $(SYSTEST_DIR)
+	@echo "== bench-guest-jobs: $$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $$(nproc) cores, QEMU TCG"
+	$(Q)$(RUN_GUEST) --initrd $(abspath $(IMG_VFIO)) --initrd $(abspath $(IMG_BENCH)) --name NPU-BENCH \
+	  --timeout $(GUEST_TIMEOUT) --quiet --log $(abspath $(SYSTEST_DIR))/bench-jobs.log >/dev/null 2>&1; \
+	  rc=$$?; grep -E '^(bench-jobs|empty jobs|16 MiB)' $(SYSTEST_DIR)/bench-jobs.log | sed 's/^/   /'; exit $$rc
+
 bench-guest: $(QEMU_BINARY) $(IMG_VFIO)
 	$(Q)RUNS=$(BENCH_GUEST_RUNS) bash $(LINUX_IMG_SRC)/bench-guest.sh \
 	  --qemu $(abspath $(QEMU_BINARY)) --kenv $(abspath $(LINUX_KENV)) --initrd $(abspath $(IMG_VFIO))
@@ -239,5 +260,5 @@ bench-guest: $(QEMU_BINARY) $(IMG_VFIO)
 ALL_TARGETS  += $(GUEST_INIT) $(GUEST_NPUCTL)
 SYSTEM_TESTS += check-system-harness check-system-demo check-system-broken-fw check-system-ivpu \
                 check-system-ivpu-hws
-BENCHES      += bench-guest bench-guest-ivpu
+BENCHES      += bench-guest bench-guest-ivpu bench-guest-jobs
 CLEAN_FILES  += $(LINUX_IMG_DIR) $(GUEST_OBJDIR) $(SYSTEST_DIR)

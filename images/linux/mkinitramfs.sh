@@ -9,6 +9,8 @@
 #             /lib/firmware/intel/vpu/vpu_37xx_v1.bin; conf/demo.conf
 #   shell     an overlay for the vfio image (concatenate: vfio.cpio shell.cpio):
 #             busybox, the virtio-net modules, conf/shell.conf, /etc/rc.shell
+#   bench     an overlay for the vfio image: /bin/bench_jobs (static),
+#             conf/bench.conf (our driver's job benchmark in the guest)
 #   broken-fw an overlay for the vfio image: a broken firmware file in place
 #             of ours (BROKEN_FW=truncated|entry|hang|garbage, see below)
 #   ivpu      /init, drm + intel_vpu modules, our firmware, /bin/ivpu-check;
@@ -18,7 +20,8 @@
 # an earlier one, which is what the overlays rely on.
 #
 # Environment: KENV (kernel.env of kernel.sh), INIT, NPUCTL, FIRMWARE,
-# IVPU_CHECK, BUSYBOX, IVPU_PARAMS (intel_vpu module parameters), BROKEN_FW.
+# IVPU_CHECK, BUSYBOX, BENCH_JOBS, IVPU_PARAMS (intel_vpu module parameters),
+# BROKEN_FW.
 set -eu
 
 FLAVOUR=${1:?usage: mkinitramfs.sh FLAVOUR OUT.cpio}
@@ -84,6 +87,13 @@ vfio)
 	add_conf demo
 	add_exe "$NPUCTL" npuctl
 	add_firmware "$FIRMWARE"
+	;;
+bench)
+	need BENCH_JOBS
+	echo "# /etc/npu-init.conf: written by images/linux/mkinitramfs.sh ($FLAVOUR)" >"$STAGE/etc/npu-init.conf"
+	add_modules vfio
+	add_conf bench
+	add_exe "$BENCH_JOBS" bench_jobs
 	;;
 shell)
 	need BUSYBOX
