@@ -85,7 +85,10 @@
 #define   NPU_LRT_IRQ_DOORBELL       NPU_BIT(1) /* a doorbell is pending */
 #define   NPU_LRT_IRQ_OUTBOX_SPACE   NPU_BIT(2) /* firmware->host FIFO not full */
 #define   NPU_LRT_IRQ_DMA(n)         NPU_BIT(3 + (n)) /* DMA engine n: DONE or ERROR */
-#define   NPU_LRT_IRQ_ALL            NPU_GENMASK(4, 0)
+#define   NPU_LRT_IRQ_DPU(n)         NPU_BIT(5 + (n)) /* DPU of tile n: DONE or ERROR */
+#define   NPU_LRT_IRQ_ACT(n)         NPU_BIT(7 + (n)) /* activation engine n: DONE or ERROR */
+#define   NPU_LRT_IRQ_BARRIER        NPU_BIT(11)      /* NPU_LRT_BARRIER_FREED != 0 */
+#define   NPU_LRT_IRQ_ALL            NPU_GENMASK(11, 0)
 
 /* Timer: mtime is the 64-bit perf counter (38.4 MHz, the same count the host
  * reads at CPU_SS_TIM_PERF_FREE_CNT); mtime >= mtimecmp raises mip.MTIP. */
@@ -175,7 +178,65 @@
 #define NPU_LRT_DMA_ERR_ADDR_LO    0x4Cu /* RO: the address that faulted */
 #define NPU_LRT_DMA_ERR_ADDR_HI    0x50u
 #define NPU_LRT_DMA_ERR_INDEX      0x54u /* RO: the descriptor that failed */
+/* Hardware barriers of the transfer started next (NPU_LRT_BARRIER_* below):
+ * it waits until every barrier in WAIT has no producers left, and when it
+ * ends (done or error) it counts itself off as a consumer of each WAIT
+ * barrier and as a producer of each POST barrier. 0: no barriers. */
+#define NPU_LRT_DMA_WAIT_LO        0x58u
+#define NPU_LRT_DMA_WAIT_HI        0x5Cu
+#define NPU_LRT_DMA_POST_LO        0x60u
+#define NPU_LRT_DMA_POST_HI        0x64u
 #define NPU_LRT_DMA_REGS_SIZE      0x100u
+/* STATUS bit shared by every engine: started, still waiting for barriers */
+#define   NPU_LRT_ENGINE_STATUS_WAITING NPU_BIT(3)
+
+/* ---- Hardware barriers (hw-facts §16.3, §16.5) --------------------------------
+ * 64 barriers (two groups of 32). Each has a producer count and a consumer
+ * count, set by the firmware from a VpuBarrierCountConfig. A task (DMA, DPU,
+ * activation) that waits on a barrier starts once its producer count is 0;
+ * at its end it decrements the consumer count of every barrier it waited on
+ * and the producer count of every barrier it posts. A barrier whose counts
+ * both reach 0 is free again: its bit in FREED is set (W1C, drives
+ * NPU_LRT_IRQ_BARRIER), and the firmware may program its next use
+ * (next_same_id). Decrementing a count that is already 0 is an error the
+ * engine reports (ERR_BARRIER) and the barrier stays at 0. */
+#define NPU_LRT_BARRIERS           64u
+#define NPU_LRT_BARRIER_BASE       0x2000u
+#define NPU_LRT_BARRIER_PRODUCERS(b) (NPU_LRT_BARRIER_BASE + 8u * (b))      /* RW, [15:0] */
+#define NPU_LRT_BARRIER_CONSUMERS(b) (NPU_LRT_BARRIER_BASE + 8u * (b) + 4u) /* RW, [15:0] */
+#define NPU_LRT_BARRIER_READY_LO   0x2200u /* RO: bit b = producers(b) == 0 */
+#define NPU_LRT_BARRIER_READY_HI   0x2204u
+#define NPU_LRT_BARRIER_FREED_LO   0x2208u /* W1C: bit b = b's counts reached 0 */
+#define NPU_LRT_BARRIER_FREED_HI   0x220Cu
+#define NPU_LRT_BARRIER_REGS_SIZE  0x300u
+
+/* ---- Compute engines: one DPU per tile, two activation engines per tile ---------
+ * (hw-facts §16.5). Common register layout at each engine's base: CTRL
+ * (START), STATUS (BUSY, DONE, ERROR W1C, WAITING, ERR_CODE), WAIT/POST
+ * barrier masks as for the DMA engines, and the task's addresses. Tasks read
+ * and write the CMX only (NPU_CMX_BASE, cmdbuf.h); docs/compute.md says
+ * what each computes. */
+#define NPU_LRT_ENGINE_CTRL        0x00u /* WO: START */
+#define NPU_LRT_ENGINE_STATUS      0x04u /* BUSY DONE ERROR as NPU_LRT_DMA_STATUS_*, WAITING, ERR_CODE */
+#define NPU_LRT_ENGINE_WAIT_LO     0x08u
+#define NPU_LRT_ENGINE_WAIT_HI     0x0Cu
+#define NPU_LRT_ENGINE_POST_LO     0x10u
+#define NPU_LRT_ENGINE_POST_HI     0x14u
+#define   NPU_LRT_ENGINE_ERR_NONE     0u
+#define   NPU_LRT_ENGINE_ERR_DESC     1u /* a register image or argument block it does not support */
+#define   NPU_LRT_ENGINE_ERR_ADDR     2u /* an address outside the CMX */
+#define   NPU_LRT_ENGINE_ERR_BARRIER  3u /* a barrier count below 0 */
+#define   NPU_LRT_ENGINE_ERR_BUSY     4u /* START while a task runs (it carries on) */
+#define NPU_LRT_DPUS               2u
+#define NPU_LRT_DPU_BASE(n)        (0x1400u + 0x100u * (n))
+#define NPU_LRT_DPU_INVARIANT      0x20u /* CMX address of a VpuDPUInvariant (304 B) */
+#define NPU_LRT_DPU_VARIANTS       0x24u /* CMX address of its first VpuDPUVariant (64 B each) */
+#define NPU_LRT_DPU_VARIANT_COUNT  0x28u
+#define NPU_LRT_ACTS               4u
+#define NPU_LRT_ACT_BASE(n)        (0x1600u + 0x100u * (n))
+#define NPU_LRT_ACT_KERNEL         0x20u /* the kernel: a range's kernel_entry (docs/compute.md) */
+#define NPU_LRT_ACT_ARGS           0x24u /* CMX address of the invocation's kernel_args */
+#define NPU_LRT_ENGINE_REGS_SIZE   0x100u
 
 /* Machine-mode CSRs the core implements beyond the base set. */
 #define NPU_LRT_MCAUSE_INTERRUPT   0x80000000u
