@@ -339,6 +339,25 @@ int npum_mmu_translate(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va,
 /* ---- engines/dma.c ------------------------------------------------------------ */
 bool npum_dma_busy(struct npum *n);            /* a transfer is running */
 
+/* ---- engines/barriers.c: hardware barriers (lrt.h NPU_LRT_BARRIER_*) ----------
+ * How an engine takes part in barriers: at START it registers a waiter with
+ * the task's WAIT mask; ready() runs (on the model's thread, at once if the
+ * mask is already satisfied, else when the last producer count of the mask
+ * reaches 0) and the engine starts its work; when the task ends it calls
+ * npum_barriers_task_end() with both masks. A waiter is cancelled by the
+ * engine's IP reset or by a second wait. */
+struct npum_barrier_waiter {
+	void (*ready)(struct npum *n, struct npum_barrier_waiter *w);
+	uint64_t mask;
+	bool     queued;          /* barriers.c */
+	struct npum_barrier_waiter *next;
+};
+void npum_barriers_wait(struct npum *n, struct npum_barrier_waiter *w, uint64_t wait_mask);
+void npum_barriers_cancel(struct npum *n, struct npum_barrier_waiter *w);
+/* Consumer counts of wait_mask and producer counts of post_mask down by one;
+ * false when one was already 0 (the engine reports NPU_LRT_ENGINE_ERR_BARRIER). */
+bool npum_barriers_task_end(struct npum *n, uint64_t wait_mask, uint64_t post_mask);
+
 /* ---- engines/cmx.c ------------------------------------------------------------ */
 bool npum_cmx_contains(uint64_t addr);
 /* Host pointer to CMX address addr, *len clamped to the CMX's end; NULL when
