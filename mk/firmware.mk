@@ -29,7 +29,7 @@ FWINSPECT     := $(BUILD)/tools/fwinspect
 # for binutils 2.38+); linked as rv32im so the rv32im/ilp32 libgcc multilib
 # (64-bit division for the log's timestamps) is found. No timestamps, paths
 # mapped: the output is the same wherever and whenever it is built.
-FW_MODULES    := boot cmdbuf ctx db dma ipc job jsm log sched trap util
+FW_MODULES    := boot cmdbuf ctx db dma infer infer_sched ipc job jsm log sched trap util
 FW_CFLAGS     := -march=rv32im_zicsr -mabi=ilp32 -std=c11 -O2 -g -ffreestanding -fno-common \
                  -ffunction-sections -fdata-sections -mstrict-align \
                  -fno-asynchronous-unwind-tables -fno-unwind-tables $(WARN_CFLAGS) \

@@ -17,7 +17,8 @@
  * the firmware: a bad header, size, offset or alignment, an unknown or
  * deprecated type -> PARSING_ERR (§11.4); a fault of the job's context ->
  * USER_CTX_VIOL_ERR; a command this firmware does not implement (metric
- * queries, inference) -> MVNCI_NOT_IMPLEMENTED (docs/deviations.md).
+ * queries) -> MVNCI_NOT_IMPLEMENTED (docs/deviations.md). INFERENCE_EXECUTE
+ * runs in infer.c / infer_sched.c (docs/compute.md).
  */
 #include "fw.h"
 #include "intel-npu/cmdbuf.h"
@@ -34,6 +35,10 @@ const char *cmdbuf_status_name(uint32_t s)
 	case NPU_JSM_STATUS_ABORTED:           return "ABORTED";
 	case NPU_JSM_STATUS_USER_CTX_VIOL_ERR: return "USER_CTX_VIOL_ERR";
 	case NPU_JSM_STATUS_NOT_IMPLEMENTED:   return "NOT_IMPLEMENTED";
+	case NPU_JSM_STATUS_MVNCI_WRONG_INPUT_FORMAT: return "MVNCI_WRONG_INPUT_FORMAT";
+	case NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT:
+		return "MVNCI_UNSUPPORTED_NETWORK_ELEMENT";
+	case NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES: return "MVNCI_OUT_OF_RESOURCES";
 	case NPU_JSM_STATUS_INTERNAL_ERROR:    return "INTERNAL_ERROR";
 	default:                               return "?";
 	}
@@ -104,6 +109,7 @@ union cmd {
 	struct npu_cmd_fence fence;
 	struct npu_cmd_memory_fill fill;
 	struct npu_cmd_copy_buffer copy;
+	struct npu_cmd_inference_execute infer;
 	uint8_t bytes[32];
 };
 
@@ -285,6 +291,44 @@ static int dma_check(struct fw_job *j)
 	}
 }
 
+/* INFERENCE_EXECUTE (hw-facts §16.1): infer.c checks and starts it; it
+ * waits for the CMX and the engines while another inference has them. */
+static int do_infer(struct fw_job *j, const union cmd *c)
+{
+	uint32_t status;
+	bool wait;
+
+	if (c->hdr.size < sizeof(c->infer))
+		return too_small(j, c, sizeof(c->infer));
+	if (j->null_sub)
+		return CMD_NEXT;
+	if (!dma_available())
+		return end(j, fail(j, NPU_JSM_STATUS_NOT_IMPLEMENTED, "INFERENCE_EXECUTE at +%lu "
+				   "needs the DMA engines", j->pos));
+	status = infer_begin(j, &c->infer, &wait);
+	if (status)
+		return end(j, status);      /* infer.c logged which field */
+	if (wait) {
+		j->state = FW_JOB_ENGINE;
+		return CMD_WAIT;
+	}
+	j->state = FW_JOB_INFER;
+	return CMD_WAIT;
+}
+
+/* The inference ended: its status is the job's unless it succeeded. */
+static int infer_check(struct fw_job *j)
+{
+	uint32_t status;
+
+	if (infer_step(j, &status) == FW_INF_BUSY)
+		return CMD_WAIT;
+	if (status)
+		return end(j, status);
+	j->state = FW_JOB_RUN;
+	return CMD_NEXT;
+}
+
 static int do_command(struct fw_job *j, const union cmd *c)
 {
 	switch (c->hdr.type) {
@@ -300,9 +344,10 @@ static int do_command(struct fw_job *j, const union cmd *c)
 		return do_copy(j, c);
 	case NPU_CMD_MEMORY_FILL:
 		return do_fill(j, c);
+	case NPU_CMD_INFERENCE_EXECUTE:
+		return do_infer(j, c);
 	case NPU_CMD_METRIC_QUERY_BEGIN:
 	case NPU_CMD_METRIC_QUERY_END:
-	case NPU_CMD_INFERENCE_EXECUTE:
 		if (j->null_sub)        /* a null submission skips all but fences and timestamps */
 			return CMD_NEXT;
 		return end(j, fail(j, NPU_JSM_STATUS_NOT_IMPLEMENTED, "command 0x%04x at +%lu is "
@@ -347,6 +392,8 @@ int cmdbuf_run(struct fw_job *j, uint32_t *budget)
 		r = fence_check(j);
 	else if (j->state == FW_JOB_DMA)
 		r = dma_check(j);
+	else if (j->state == FW_JOB_INFER)
+		r = infer_check(j);
 	else if (j->state == FW_JOB_ENGINE)
 		j->state = FW_JOB_RUN;          /* run the command again */
 	if (r == CMD_WAIT)

@@ -90,6 +90,15 @@ void dma_start_array(unsigned e, uint64_t desc, uint32_t count, uint32_t ssid)
 	start(e, NPU_LRT_DMA_MODE_ARRAY);
 }
 
+void dma_start_copy(unsigned e, uint64_t src, uint64_t dst, uint64_t len, uint32_t ssid)
+{
+	set_ssids(e, ssid);
+	dma_wr64(e, NPU_LRT_DMA_SRC_LO, src);
+	dma_wr64(e, NPU_LRT_DMA_DST_LO, dst);
+	dma_wr64(e, NPU_LRT_DMA_LEN_LO, len);
+	start(e, NPU_LRT_DMA_MODE_COPY);
+}
+
 void dma_start_fill(unsigned e, uint64_t dst, uint64_t len, uint32_t pattern, uint32_t ssid)
 {
 	set_ssids(e, ssid);

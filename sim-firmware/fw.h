@@ -275,6 +275,7 @@ enum fw_job_state {
 	FW_JOB_DMA,                     /* a transfer of this job runs on engine dma */
 	FW_JOB_ENGINE,                  /* the command at pos waits for a free DMA engine */
 	FW_JOB_END,                     /* finished with status; JOB_DONE not sent yet */
+	FW_JOB_INFER,                   /* its INFERENCE_EXECUTE runs (infer.c) */
 };
 
 struct fw_job {
@@ -318,11 +319,23 @@ struct fw_dma_result {
 bool dma_available(void);           /* the engines exist (probed once per boot) */
 int  dma_claim(uint32_t db);        /* a free engine for db's job, or -1 */
 void dma_start_array(unsigned e, uint64_t desc, uint32_t count, uint32_t ssid);
+void dma_start_copy(unsigned e, uint64_t src, uint64_t dst, uint64_t len, uint32_t ssid);
 void dma_start_fill(unsigned e, uint64_t dst, uint64_t len, uint32_t pattern, uint32_t ssid);
 int  dma_poll(unsigned e, struct fw_dma_result *r);   /* DONE/ERROR free the engine */
 void dma_abandon(unsigned e);       /* the owner is gone: free it once it finishes */
 void dma_reap(void);
 uint32_t dma_irq_mask(void);
+
+/* ---- infer.c, infer_sched.c: the mapped-inference runtime (hw-facts §16) ------------------ */
+struct npu_cmd_inference_execute;
+#define FW_INF_BUSY   0             /* runs on; look again */
+#define FW_INF_DONE   1             /* over, with *status */
+/* Starts c for j: 0 (started, or *wait: the CMX and engines are taken,
+ * try again later), or the job status that ends the job. */
+uint32_t infer_begin(struct fw_job *j, const struct npu_cmd_inference_execute *c, bool *wait);
+int  infer_step(struct fw_job *j, uint32_t *status);
+bool infer_busy(void);
+void infer_drop(uint32_t db);       /* the job of db went away */
 
 /* ---- boot.c --------------------------------------------------------------------------------- */
 #define BP_OFF(field) ((uint32_t)offsetof(struct npu_boot_params, field))

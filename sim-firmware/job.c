@@ -81,6 +81,8 @@ void job_drop(uint32_t db)
 
 	if (j->state == FW_JOB_DMA)
 		dma_abandon(j->dma);
+	if (j->state == FW_JOB_INFER)
+		infer_drop(db);
 	j->state = FW_JOB_NONE;
 }
 
