@@ -3,7 +3,7 @@
 # firmware-file parser and serialiser of the format library (mk/format.mk).
 #
 #   make                                $(FIRMWARE_BIN), fw-pack, fwinspect
-#   make check-unit                     also runs test_fw_header, test_fw_boot, test_fw_jobs, the
+#   make check-unit                     also runs test_fw_header, test_fw_boot, test_fw_jobs, test_fw_inference, the
 #                                       firmware's ISS unit tests and the
 #                                       reproducibility check
 #   make check-firmware-reproducible    build the firmware twice in temp dirs, compare
@@ -129,10 +129,12 @@ check-firmware-reproducible: $(FW_REPRO_RUN)
 FW_HEADER_TEST := $(BUILD)/tests/unit/test_fw_header
 FW_BOOT_TEST   := $(BUILD)/tests/unit/test_fw_boot
 FW_JOBS_TEST   := $(BUILD)/tests/unit/test_fw_jobs
+FW_INF_TEST    := $(BUILD)/tests/unit/test_fw_inference
 FW_HOST_OBJ    := $(BUILD)/host/tests/unit/fw_host.o
 
 $(BUILD)/host/tests/unit/test_fw_header.o $(BUILD)/host/tests/unit/test_fw_boot.o \
-$(BUILD)/host/tests/unit/test_fw_jobs.o $(FW_HOST_OBJ): \
+$(BUILD)/host/tests/unit/test_fw_jobs.o $(BUILD)/host/tests/unit/test_fw_inference.o \
+$(FW_HOST_OBJ): \
 	HOST_CFLAGS += $(FW_HOST_CFLAGS) -I$(SRCDIR)/qemu-device/model \
 	-DNPU_TEST_FIRMWARE_BIN='"$(abspath $(FIRMWARE_BIN))"' \
 	-DNPU_TEST_FIRMWARE_ELF='"$(abspath $(FIRMWARE_ELF))"' \
@@ -157,6 +159,14 @@ $(FW_JOBS_TEST): $(BUILD)/host/tests/unit/test_fw_jobs.o $(FW_HOST_OBJ) $(MODEL_
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
 
+# The mapped-inference runtime: inferences built with the format library's builder.
+$(BUILD)/host/tests/unit/test_fw_inference.o: HOST_CFLAGS += $(FORMAT_CFLAGS)
+$(FW_INF_TEST): $(BUILD)/host/tests/unit/test_fw_inference.o $(FW_HOST_OBJ) $(MODEL_HARNESS) \
+		$(FORMAT_LIB) $(MODEL_LIB) | $(FIRMWARE_BIN)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
+
 .PHONY: bench-firmware
 bench-firmware: $(FW_BOOT_TEST) $(FIRMWARE_BIN)
 	$(Q)$(SANITIZE_ENV) $(FW_BOOT_TEST) --bench
@@ -164,8 +174,9 @@ bench-firmware: $(FW_BOOT_TEST) $(FIRMWARE_BIN)
 -include $(wildcard $(FW_OUT)/obj/*.d $(FW_UNIT_OUT)/fw/*.d $(FW_UNIT_OUT)/t/*.d)
 
 ALL_TARGETS       += $(FIRMWARE_BIN) $(FW_PACK) $(FWINSPECT)
-UNIT_TESTS        += $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_JOBS_TEST) $(FW_UNIT_RUN) \
+UNIT_TESTS        += $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_JOBS_TEST) $(FW_INF_TEST) $(FW_UNIT_RUN) \
                      $(FW_REPRO_RUN)
 BENCHES           += bench-firmware
 INSTALL_FIRMWARE  += $(FIRMWARE_BIN)
-CLEAN_FILES       += $(FW_PACK) $(FWINSPECT) $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_JOBS_TEST)
+CLEAN_FILES       += $(FW_PACK) $(FWINSPECT) $(FW_HEADER_TEST) $(FW_BOOT_TEST) $(FW_JOBS_TEST) \
+                     $(FW_INF_TEST)

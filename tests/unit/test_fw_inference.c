@@ -1,0 +1,783 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The firmware's mapped-inference runtime (sim-firmware/infer*.c), inside
+ * the device model, driven as Linux 6.12's ivpu and the Level Zero UMD
+ * drive it (hw-facts §16.1, §16.9): an INFERENCE_EXECUTE whose
+ * host_mapped_inference is a VpuHostParsedInference in a user BO, built
+ * here with the format library's builder (npu-format/inference.h) the way
+ * the ELF loader lays one out (hw-facts §16.3).
+ *
+ *   test_fw_inference       the CUnit suite
+ *   FW_CONSOLE=1            echo the firmware console
+ *   INF_SEED=n              seed of the validation fuzzer (default 1)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "fw_host.h"
+#include "intel-npu/cmdbuf.h"
+#include "intel-npu/jobq.h"
+#include "intel-npu/lrt.h"
+#include "intel-npu/nnrt.h"
+#include "intel-npu/regs_btrs.h"
+#include "intel-npu/regs_ip.h"
+#include "intel-npu/regs_mmu.h"
+#include "intel-npu/va_layout.h"
+#include "npu-format/inference.h"
+
+#define SSID_A        NPU_SSID_USER_MIN
+#define SSID_B        (NPU_SSID_USER_MIN + 1)
+#define SLOTS         63u
+#define HDR           ((uint32_t)sizeof(struct npu_cmd_buffer_header))
+#define WORKSPACE     (NPU_CMX_BASE + NPU_CMX_WORKSPACE_OFFSET)
+
+/* ---- User contexts, BOs, command buffers, queues (as test_fw_jobs.c) ------------ */
+
+struct ubo {
+	uint32_t ssid;
+	uint64_t va, pa, size;
+};
+
+static uint64_t user_next[MH_MAX_SSID];
+
+static void ctx_create(struct host *H, uint32_t ssid)
+{
+	CU_ASSERT_EQUAL_FATAL(mh_mmu_ctx_create(&H->h, ssid), 0);
+	user_next[ssid] = NPU_VA_USER_START;
+}
+
+static struct ubo ubo_new(struct host *H, uint32_t ssid, uint64_t size)
+{
+	struct ubo b = { .ssid = ssid, .size = (size + SZ_4K - 1) & ~(uint64_t)(SZ_4K - 1) };
+
+	b.va = user_next[ssid];
+	user_next[ssid] += b.size + SZ_4K;                  /* a hole after each BO */
+	b.pa = mh_alloc(&H->h, b.size, SZ_4K);
+	for (uint64_t off = 0; off < b.size; off += SZ_4K)
+		mh_map(&H->h, ssid, b.va + off, b.pa + off, NPU_MMU_ENTRY_PAGE_IVPU);
+	CU_ASSERT_EQUAL(mh_mmu_tlbi_asid(&H->h, (uint16_t)ssid), 0);
+	return b;
+}
+
+static void *up(struct host *H, const struct ubo *b, uint64_t off, uint64_t len)
+{
+	CU_ASSERT_FATAL(off + len <= b->size);
+	return mh_ram(&H->h, b->pa + off, len);
+}
+
+struct queue {
+	struct bo *bo;
+	uint32_t db;
+};
+
+static struct queue queue_new(struct host *H, uint32_t db)
+{
+	struct queue q = { .db = db };
+
+	if (db == 1) {
+		q.bo = &H->jobq;
+	} else {
+		CU_ASSERT_FATAL(H->nextra < FH_EXTRA_BOS);
+		q.bo = &H->extra[H->nextra++];
+		alloc_global(H, q.bo, SZ_4K);
+	}
+	return q;
+}
+
+static int register_db(struct host *H, const struct queue *q, uint32_t ssid)
+{
+	union npu_jsm_payload p;
+	struct npu_jsm_msg rsp;
+
+	memset(hp(H, q->bo->va, SZ_4K), 0, 64);
+	memset(&p, 0, sizeof(p));
+	p.register_db.db_idx = q->db;
+	p.register_db.jobq_base = q->bo->va;
+	p.register_db.jobq_size = SZ_4K;
+	p.register_db.host_ssid = ssid;
+	return jsm_call(H, NPU_IPC_CHAN_ASYNC_CMD, NPU_JSM_MSG_REGISTER_DB, &p,
+			NPU_JSM_MSG_REGISTER_DB_DONE, &rsp);
+}
+
+static void submit(struct host *H, const struct queue *q, uint32_t job_id, uint64_t batch)
+{
+	struct npu_job_queue_header *qh = hp(H, q->bo->va, sizeof(*qh));
+	struct npu_job_queue_entry *e;
+
+	CU_ASSERT_FATAL((qh->tail + 1) % SLOTS != qh->head);
+	e = hp(H, q->bo->va + 64 + 64ull * qh->tail, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->batch_buf_addr = batch;
+	e->job_id = job_id;
+	qh->tail = (qh->tail + 1) % SLOTS;
+	mh_wr32(&H->h, V, NPU_CPU_SS_DOORBELL(q->db), NPU_DOORBELL_SET);
+}
+
+/* A command buffer with one INFERENCE_EXECUTE (hw-facts §16.1), then a
+ * FENCE_SIGNAL of fence_va (0: none) so a test sees the commands after it run. */
+static uint64_t cb_infer(struct host *H, uint32_t ssid, uint64_t hpi_va, uint32_t width,
+			 uint64_t fence_va, uint64_t value)
+{
+	struct ubo bo = ubo_new(H, ssid, SZ_4K);
+	struct npu_cmd_buffer_header *h = up(H, &bo, 0, HDR);
+	struct npu_cmd_inference_execute *ie = up(H, &bo, HDR, sizeof(*ie));
+	uint32_t pos = HDR + sizeof(*ie);
+
+	memset(h, 0, HDR);
+	memset(ie, 0, sizeof(*ie));
+	ie->header.type = NPU_CMD_INFERENCE_EXECUTE;
+	ie->header.size = sizeof(*ie);
+	ie->inference_id = 1;
+	ie->host_mapped_inference.address = hpi_va;
+	ie->host_mapped_inference.width = width;
+	if (fence_va) {
+		struct npu_cmd_fence *f = up(H, &bo, pos, sizeof(*f));
+
+		memset(f, 0, sizeof(*f));
+		f->header.type = NPU_CMD_FENCE_SIGNAL;
+		f->header.size = sizeof(*f);
+		f->offset = fence_va;
+		f->value = value;
+		pos += sizeof(*f);
+	}
+	h->cmd_buffer_size = pos;
+	h->cmd_offset = HDR;
+	h->context_save_area_address = bo.va + ((pos + 63) & ~63u);
+	return bo.va;
+}
+
+static bool job_done(struct host *H, struct npu_jsm_job_done *jd, uint64_t timeout_ms)
+{
+	struct npu_jsm_msg m;
+
+	if (!ipc_recv(H, NPU_IPC_CHAN_JOB_RET, 0, &m, timeout_ms))
+		return false;
+	CU_ASSERT_EQUAL(m.type, NPU_JSM_MSG_JOB_DONE);
+	*jd = m.payload.job_done;
+	return true;
+}
+
+static uint32_t status_of(struct host *H, uint32_t job_id)
+{
+	struct npu_jsm_job_done jd;
+
+	if (!job_done(H, &jd, 200)) {
+		fprintf(stderr, "\n  no JOB_DONE for job 0x%x\n", job_id);
+		return ~0u;
+	}
+	CU_ASSERT_EQUAL(jd.job_id, job_id);
+	if (jd.job_id != job_id)
+		fprintf(stderr, "\n  JOB_DONE for job 0x%x, expected 0x%x\n", jd.job_id, job_id);
+	return jd.job_status;
+}
+
+static bool idle(struct host *H)
+{
+	return (mh_rd32(&H->h, B, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE) != 0;
+}
+
+static void setup(struct host *H)
+{
+	fresh(H);
+	memset(user_next, 0, sizeof(user_next));
+	H->sched_mode = NPU_SCHEDULING_MODE_OS;
+	CU_ASSERT_EQUAL_FATAL(cold_boot(H), 0);
+	ctx_create(H, SSID_A);
+}
+
+static void teardown(struct host *H)
+{
+	CU_ASSERT_NOT_EQUAL(dsu_state(H), NPU_DSU_STATE_ERROR);
+	CU_ASSERT_NOT_EQUAL(dsu_state(H), NPU_DSU_STATE_HALTED);
+	host_fini(H);
+}
+
+static void fill_bytes(uint8_t *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 7u + seed * 13u + (i >> 8));
+}
+
+/* ---- Inferences ------------------------------------------------------------------- */
+
+struct inf {
+	struct ubo bo;                  /* HPI, mapped inference, lists */
+	struct npu_inf_builder b;
+};
+
+static void inf_new(struct host *H, struct inf *f, uint32_t ssid, const uint32_t cap[NPU_INF_LISTS])
+{
+	uint32_t size = npu_inf_size(cap);
+
+	f->bo = ubo_new(H, ssid, size);
+	CU_ASSERT_EQUAL_FATAL(npu_inf_init(&f->b, up(H, &f->bo, 0, size), f->bo.va, size, cap),
+			      NPU_INF_OK);
+}
+
+#define BIT(b) (1ull << (b))
+
+/* The four-stage chain of test_dma_inference, through both DMA engines and
+ * barriers 3 and 40, barrier 3 used twice (next_same_id_):
+ *   dma0[0]  in    -> CMX A      posts 3 (1st use)
+ *   dma1[0]  CMX A -> CMX B      waits 3, posts 40
+ *   dma0[1]  CMX B -> out        waits 40, posts 3 (2nd use)
+ *   dma1[1]  out   -> out2       waits 3 (2nd use)
+ * Each stage reads what the one before wrote: the result is right only
+ * if every stage waited for its barrier. */
+static const uint32_t chain_cap[NPU_INF_LISTS] = { 4, 4, 0, 0, 0, 0, 8 };
+
+static uint64_t build_chain(struct inf *f, uint64_t in, uint64_t out, uint64_t out2,
+			    uint32_t len)
+{
+	struct npu_inf_builder *b = &f->b;
+
+	npu_inf_barrier(b, 3, 1, 1);
+	npu_inf_barrier(b, 40, 1, 1);
+	npu_inf_barrier(b, 3, 1, 1);
+	npu_inf_dma(b, 0, in, WORKSPACE, len, 0, BIT(3));
+	npu_inf_dma(b, 1, WORKSPACE, WORKSPACE + 0x10000, len, BIT(3), BIT(40));
+	npu_inf_dma(b, 0, WORKSPACE + 0x10000, out, len, BIT(40), BIT(3));
+	npu_inf_dma(b, 1, out, out2, len, BIT(3), 0);
+	return npu_inf_finish(b);
+}
+
+/* A DMA-only inference, DDR -> CMX -> DDR through barriers, exact results;
+ * the same inference runs again (the barriers are reprogrammed). */
+static void test_dma_inference(void)
+{
+	struct host H;
+	struct queue q;
+	struct ubo io, ev;
+	struct inf f;
+	uint64_t hpi, batch;
+	const uint32_t len = 6000;
+	uint8_t *in, *out, *out2;
+
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	io = ubo_new(&H, SSID_A, 3 * 8192);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	in = up(&H, &io, 0, 8192);
+	out = up(&H, &io, 8192, 8192);
+	out2 = up(&H, &io, 16384, 8192);
+	fill_bytes(in, len, 3);
+	memset(out, 0xEE, 8192);
+	memset(out2, 0xDD, 8192);
+	inf_new(&H, &f, SSID_A, chain_cap);
+	hpi = build_chain(&f, io.va, io.va + 8192, io.va + 16384, len);
+	CU_ASSERT_FATAL(hpi != 0);
+	batch = cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 9);
+	submit(&H, &q, 0x100, batch);
+	CU_ASSERT_EQUAL(status_of(&H, 0x100), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(memcmp(out, in, len), 0);
+	CU_ASSERT_EQUAL(memcmp(out2, in, len), 0);
+	CU_ASSERT_EQUAL(out[len], 0xEE);                       /* not a byte more */
+	CU_ASSERT_EQUAL(out2[len], 0xDD);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 9);               /* the command after it ran */
+	/* again, with other data: the barriers start afresh */
+	fill_bytes(in, len, 4);
+	submit(&H, &q, 0x101, batch);
+	CU_ASSERT_EQUAL(status_of(&H, 0x101), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(memcmp(out2, in, len), 0);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(idle(&H));
+	teardown(&H);
+}
+
+/* ---- Validation, fuzzed ------------------------------------------------------------ */
+
+static uint32_t rng_state;
+
+static uint32_t rnd(void)
+{
+	/* xorshift32: the test's own generator, the same sequence everywhere */
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+static uint32_t rnd_in(uint32_t lo, uint32_t hi)       /* [lo, hi] */
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+/* What a mutation may change besides the structures: the command's HPI
+ * pointer and width. */
+struct cmd_args {
+	uint64_t hpi;
+	uint32_t width;
+};
+
+struct mutation {
+	const char *field;
+	uint32_t status;
+	const char *log;
+	void (*apply)(struct inf *f, struct cmd_args *c);
+};
+
+static struct npu_mapped_inference *MI(struct inf *f) { return npu_inf_mapped(&f->b); }
+static struct npu_host_parsed_inference *HPI(struct inf *f) { return npu_inf_hpi(&f->b); }
+static struct npu_dma_task *DT(struct inf *f, unsigned e, unsigned i)
+{
+	return npu_inf_elem(&f->b, e ? NPU_INF_DMA1 : NPU_INF_DMA0, i);
+}
+static struct npu_barrier_count_config *BC(struct inf *f, unsigned i)
+{
+	return npu_inf_elem(&f->b, NPU_INF_BAR, i);
+}
+static struct npu_task_reference *list_ref(struct inf *f, unsigned l)
+{
+	struct npu_mapped_inference *m = MI(f);
+	struct npu_task_reference *r[] = { &m->dma_tasks[0], &m->dma_tasks[1], &m->invariants,
+		&m->variants, &m->act_kernel_ranges, &m->act_kernel_invocations,
+		&m->barrier_configs };
+
+	return r[l];
+}
+static const uint32_t list_caps[] = { 256, 256, 32, 256, 32, 64, 4096 };
+static const uint32_t list_align[] = { 64, 64, 8, 4, 4, 8, 4 };
+
+static void m_hpi_align(struct inf *f, struct cmd_args *c) { (void)f; c->hpi += rnd_in(1, 7); }
+static void m_width(struct inf *f, struct cmd_args *c) { (void)f; c->width = rnd_in(0, 383); }
+static void m_hpi_low(struct inf *f, struct cmd_args *c)
+{
+	(void)f;
+	c->hpi = (uint64_t)rnd_in(1, (NPU_LRT_CTX_WINDOW_BASE >> 3) - 1) << 3;
+}
+static void m_hpi_high(struct inf *f, struct cmd_args *c)
+{
+	(void)f;
+	c->hpi = (1ull << 32) + ((uint64_t)rnd() << 3);
+}
+static void m_hpi_unmapped(struct inf *f, struct cmd_args *c)
+{
+	c->hpi = f->bo.va + f->bo.size + 8ull * rnd_in(0, 511);   /* the hole after the BO */
+}
+static void m_slices(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	HPI(f)->resource_requirements_.nn_slice_count_ = (uint8_t)rnd_in(3, 255);
+}
+static void m_barriers(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	HPI(f)->resource_requirements_.nn_barriers_ = (uint8_t)rnd_in(65, 255);
+}
+static void m_slice_len(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	HPI(f)->resource_requirements_.nn_slice_length_ = NPU_CMX_SLICE_SIZE + rnd_in(1, 1u << 30);
+}
+static void m_mapped_0(struct inf *f, struct cmd_args *c) { (void)c; HPI(f)->mapped_.count = 0; }
+static void m_mapped_n(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	HPI(f)->mapped_.count = rnd_in(2, 1000);
+}
+static void m_mapped_align(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	HPI(f)->mapped_.address += rnd_in(1, 63);
+}
+static void m_mapped_high(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	HPI(f)->mapped_.address = (uint64_t)rnd_in(1, 0xFFFF) << 32;
+}
+static void m_api(struct inf *f, struct cmd_args *c)
+{
+	uint32_t major;
+
+	(void)c;
+	do
+		major = rnd_in(0, 0xFFFF);
+	while (major == NPU_NNRT_API_MAJOR);
+	MI(f)->vpu_nnrt_api_ver = NPU_API_VERSION(major, rnd_in(0, 0xFFFF));
+}
+static void m_count(struct inf *f, struct cmd_args *c)
+{
+	unsigned l = rnd_in(0, 6);
+
+	(void)c;
+	list_ref(f, l)->count = list_caps[l] + (rnd() & 1 ? rnd_in(1, 1000) : rnd());
+}
+static void m_list_align(struct inf *f, struct cmd_args *c)
+{
+	unsigned l = rnd() & 1 ? NPU_INF_BAR : rnd_in(0, 1);
+
+	(void)c;
+	list_ref(f, l)->address += rnd_in(1, list_align[l] - 1);
+}
+static void m_list_outside(struct inf *f, struct cmd_args *c)
+{
+	unsigned l = rnd() & 1 ? NPU_INF_BAR : rnd_in(0, 1);
+	struct npu_task_reference *r = list_ref(f, l);
+
+	(void)c;
+	if (rnd() & 1)
+		r->address = (uint64_t)rnd_in(1, 0x1000000) * 64;          /* below the window */
+	else            /* starts below 4 GiB, ends above it */
+		r->address = (1ull << 32) - list_align[l] *
+			     (uint64_t)rnd_in(1, (uint32_t)(r->count * (l == NPU_INF_BAR ? 12 : 128) - 1) /
+					     list_align[l]);
+}
+static void m_storage(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	MI(f)->task_storage_counts_.dma_count = rnd_in(0, 3);   /* 4 DMA tasks */
+}
+static void m_real_id(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	BC(f, rnd_in(0, 2))->real_id_ = (uint8_t)rnd_in(64, 255);
+}
+static void m_next_back(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	BC(f, rnd_in(1, 2))->next_same_id_ = rnd_in(0, 1);     /* not a later entry */
+}
+static void m_next_far(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	BC(f, 0)->next_same_id_ = rnd_in(3, 0xFFFFFFFE);
+}
+static void m_next_other(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	BC(f, 0)->next_same_id_ = 1;                            /* entry 1 is barrier 40 */
+}
+static void m_mask(struct inf *f, struct cmd_args *c)
+{
+	unsigned e = rnd() & 1, i = rnd() & 1, b;
+	struct npu_dma_task *t = DT(f, e, i);
+
+	(void)c;
+	do
+		b = rnd_in(0, 63);
+	while (b == 3 || b == 40);
+	t->transaction_.config |= NPU_DMA_CFG_BARRIER_EN;
+	if (rnd() & 1)
+		t->transaction_.u.barriers1d.cons_mask |= BIT(b);
+	else
+		t->transaction_.u.barriers1d.prod_mask |= BIT(b);
+}
+static void m_2d(struct inf *f, struct cmd_args *c)
+{
+	struct npu_dma_task *t = DT(f, rnd() & 1, rnd() & 1);
+
+	(void)c;
+	if (rnd() & 1)
+		t->transaction_.config |= NPU_DMA_TYPE_2D;
+	else
+		t->transaction_.planes_task |= rnd_in(1, 255);
+}
+static void m_len(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	DT(f, rnd() & 1, rnd() & 1)->transaction_.length = NPU_COPY_DESC_SIZE_MAX + rnd_in(1, 1u << 30);
+}
+static void m_dma_fault(struct inf *f, struct cmd_args *c)
+{
+	struct npu_dma_task *t = DT(f, 0, 0);                   /* the first stage's source */
+
+	(void)c;
+	t->transaction_.src = f->bo.va + f->bo.size + 64ull * rnd_in(0, 63);
+}
+
+static const struct mutation mutations[] = {
+	{ "host_mapped_inference.address misaligned", NPU_JSM_STATUS_PARSING_ERR,
+	  "host_mapped_inference.address", m_hpi_align },
+	{ "host_mapped_inference.width", NPU_JSM_STATUS_PARSING_ERR,
+	  "host_mapped_inference.width", m_width },
+	{ "HPI below the user range", NPU_JSM_STATUS_PARSING_ERR, "outside the user range", m_hpi_low },
+	{ "HPI above 4 GiB", NPU_JSM_STATUS_PARSING_ERR, "above 4 GiB", m_hpi_high },
+	{ "HPI unmapped", NPU_JSM_STATUS_USER_CTX_VIOL_ERR, "host-parsed inference at 0x",
+	  m_hpi_unmapped },
+	{ "nn_slice_count_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_slice_count_", m_slices },
+	{ "nn_barriers_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_barriers_", m_barriers },
+	{ "nn_slice_length_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_slice_length_",
+	  m_slice_len },
+	{ "mapped_.count 0", NPU_JSM_STATUS_PARSING_ERR, "mapped_.count 0", m_mapped_0 },
+	{ "mapped_.count > 1", NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT, "mapped_.count",
+	  m_mapped_n },
+	{ "mapped_.address misaligned", NPU_JSM_STATUS_PARSING_ERR, "mapped_.address",
+	  m_mapped_align },
+	{ "mapped_.address above 4 GiB", NPU_JSM_STATUS_PARSING_ERR, "mapped_.address",
+	  m_mapped_high },
+	{ "vpu_nnrt_api_ver", NPU_JSM_STATUS_MVNCI_WRONG_INPUT_FORMAT, "vpu_nnrt_api_ver", m_api },
+	{ "a list's count", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, ".count", m_count },
+	{ "a list's alignment", NPU_JSM_STATUS_PARSING_ERR, "aligned", m_list_align },
+	{ "a list outside the user range", NPU_JSM_STATUS_PARSING_ERR, "is not inside the user range",
+	  m_list_outside },
+	{ "task_storage_counts_", NPU_JSM_STATUS_PARSING_ERR, "task_storage_counts_", m_storage },
+	{ "real_id_", NPU_JSM_STATUS_PARSING_ERR, "real_id_", m_real_id },
+	{ "next_same_id_ backwards", NPU_JSM_STATUS_PARSING_ERR, "is not a later entry", m_next_back },
+	{ "next_same_id_ past the end", NPU_JSM_STATUS_PARSING_ERR, "next_same_id_", m_next_far },
+	{ "next_same_id_ to another barrier", NPU_JSM_STATUS_PARSING_ERR,
+	  "barrier_configs[2] uses barrier 3, but the previous use links to 1", m_next_other },
+	{ "a DMA task's barrier mask", NPU_JSM_STATUS_PARSING_ERR, "which no barrier config programs",
+	  m_mask },
+	{ "a 2D DMA task", NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT, "only 1D", m_2d },
+	{ "a DMA task's length", NPU_JSM_STATUS_PARSING_ERR, "is above 16 MB", m_len },
+	{ "a DMA task's source unmapped", NPU_JSM_STATUS_USER_CTX_VIOL_ERR, "context fault",
+	  m_dma_fault },
+};
+#define NMUT (sizeof(mutations) / sizeof(mutations[0]))
+
+/* Each round: a fresh good inference with one field made bad, then the good
+ * one: the bad ends with its status and a log line naming the field, the
+ * firmware runs on, and the next job runs. */
+static void test_validation_fuzz(void)
+{
+	struct host H;
+	struct queue q;
+	struct ubo io, ev;
+	const uint32_t len = 256;
+	uint32_t id = 0x200, rounds = 3 * NMUT;
+	unsigned hits[NMUT] = { 0 };
+	const char *seed = getenv("INF_SEED");
+
+	rng_state = seed ? (uint32_t)strtoul(seed, NULL, 0) : 1u;
+	if (!rng_state)
+		rng_state = 1;
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	io = ubo_new(&H, SSID_A, 3 * SZ_4K);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	for (uint32_t r = 0; r < rounds; r++) {
+		/* every mutation at least once, then random ones */
+		unsigned k = r < NMUT ? r : rnd() % NMUT;
+		struct inf bad, good;
+		struct cmd_args c;
+		uint8_t *in = up(&H, &io, 0, len), *out2 = up(&H, &io, 2 * SZ_4K, len);
+		uint32_t st;
+
+		hits[k]++;
+		inf_new(&H, &bad, SSID_A, chain_cap);
+		c.hpi = build_chain(&bad, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, len);
+		c.width = (uint32_t)bad.bo.size;
+		mutations[k].apply(&bad, &c);
+		submit(&H, &q, id, cb_infer(&H, SSID_A, c.hpi, c.width, ev.va, id));
+		st = status_of(&H, id);
+		CU_ASSERT_EQUAL(st, mutations[k].status);
+		if (st != mutations[k].status)
+			fprintf(stderr, "\n  round %u, %s: status 0x%x, expected 0x%x\n", r,
+				mutations[k].field, st, mutations[k].status);
+		CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 0);       /* the job ended at the inference */
+		mh_advance(&H.h, 1 * MS);
+		if (!log_has(&H, &H.log_verb, mutations[k].log)) {
+			CU_FAIL("the firmware log does not name the field");
+			fprintf(stderr, "\n  round %u, %s: no \"%s\" in the log\n", r,
+				mutations[k].field, mutations[k].log);
+		}
+		/* the firmware runs on: a good inference next */
+		fill_bytes(in, len, r);
+		inf_new(&H, &good, SSID_A, chain_cap);
+		c.hpi = build_chain(&good, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, len);
+		submit(&H, &q, id + 1, cb_infer(&H, SSID_A, c.hpi, (uint32_t)good.bo.size, ev.va,
+						id + 1));
+		CU_ASSERT_EQUAL(status_of(&H, id + 1), NPU_JSM_STATUS_SUCCESS);
+		CU_ASSERT_EQUAL(memcmp(out2, in, len), 0);
+		CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), id + 1);
+		mh_w64(&H.h, ev.pa, 0);
+		id += 2;
+		if (user_next[SSID_A] > NPU_VA_USER_START + (200ull << 20))
+			break;                                 /* VA space for BOs: enough */
+	}
+	for (unsigned k = 0; k < NMUT; k++)
+		CU_ASSERT(hits[k] > 0);
+	CU_ASSERT_NOT_EQUAL(dsu_state(&H), NPU_DSU_STATE_HALTED);
+	teardown(&H);
+}
+
+/* ---- Deadlock, faults, other queues ------------------------------------------------ */
+
+/* A barrier with two producers but one producing task: the task waiting on
+ * it can never start. The job ends with PROCESSING_ERR and a line that
+ * says which task waits on which barrier, instead of hanging; the next
+ * job runs. The same for a task whose barrier has no use left. */
+static void test_deadlock(void)
+{
+	static const uint32_t cap[NPU_INF_LISTS] = { 2, 2, 0, 0, 0, 0, 4 };
+	struct host H;
+	struct queue q;
+	struct ubo io, ev;
+	struct inf f, g;
+	uint64_t hpi;
+
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	io = ubo_new(&H, SSID_A, 2 * SZ_4K);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	inf_new(&H, &f, SSID_A, cap);
+	npu_inf_barrier(&f.b, 7, 2, 1);                         /* two producers ... */
+	npu_inf_dma(&f.b, 0, io.va, WORKSPACE, 64, 0, BIT(7));  /* ... but one */
+	npu_inf_dma(&f.b, 1, WORKSPACE, io.va + SZ_4K, 64, BIT(7), 0);
+	hpi = npu_inf_finish(&f.b);
+	submit(&H, &q, 0x300, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 1));
+	CU_ASSERT_EQUAL(status_of(&H, 0x300), NPU_JSM_STATUS_PROCESSING_ERR);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "deadlock: 1 tasks left, nothing runs; dma_tasks[1][0] "
+			  "waits on barrier 7 (in use, 1 producers left)"));
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 0);
+
+	/* a barrier's last use is over before the task waiting on it starts */
+	inf_new(&H, &g, SSID_A, cap);
+	npu_inf_barrier(&g.b, 9, 1, 1);
+	npu_inf_dma(&g.b, 0, io.va, WORKSPACE, 64, 0, BIT(9));
+	npu_inf_dma(&g.b, 1, WORKSPACE, io.va + SZ_4K, 64, BIT(9), 0);
+	npu_inf_dma(&g.b, 1, WORKSPACE, io.va + SZ_4K, 64, BIT(9), 0);  /* a second consumer */
+	hpi = npu_inf_finish(&g.b);
+	submit(&H, &q, 0x301, cb_infer(&H, SSID_A, hpi, (uint32_t)g.bo.size, ev.va, 2));
+	CU_ASSERT_EQUAL(status_of(&H, 0x301), NPU_JSM_STATUS_PROCESSING_ERR);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "dma_tasks[1][1] waits on barrier 9 (no use left"));
+
+	/* the firmware runs on */
+	inf_new(&H, &g, SSID_A, chain_cap);
+	hpi = build_chain(&g, io.va, io.va + 2048, io.va + SZ_4K, 512);
+	submit(&H, &q, 0x302, cb_infer(&H, SSID_A, hpi, (uint32_t)g.bo.size, ev.va, 3));
+	CU_ASSERT_EQUAL(status_of(&H, 0x302), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 3);
+	teardown(&H);
+}
+
+/* A DMA task of context A faults (its destination is not mapped): the
+ * job ends USER_CTX_VIOL_ERR as a copy's would, the MMU records the
+ * event with A's SSID (the host then aborts A, hw-facts §14.11), and
+ * context B's inference, queued behind it, runs. */
+static void test_fault_in_inference(void)
+{
+	struct host H;
+	struct queue qa, qb;
+	struct ubo ioa, iob, eva, evb;
+	struct inf fa, fb;
+	uint64_t hpi, faults;
+	const uint32_t len = 1024;
+
+	setup(&H);
+	ctx_create(&H, SSID_B);
+	qa = queue_new(&H, 1);
+	qb = queue_new(&H, 2);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qa, SSID_A), 0);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qb, SSID_B), 0);
+	ioa = ubo_new(&H, SSID_A, 3 * SZ_4K);
+	iob = ubo_new(&H, SSID_B, 3 * SZ_4K);
+	eva = ubo_new(&H, SSID_A, SZ_4K);
+	evb = ubo_new(&H, SSID_B, SZ_4K);
+	fill_bytes(up(&H, &iob, 0, len), len, 9);
+	inf_new(&H, &fa, SSID_A, chain_cap);
+	/* stage 3 writes to the hole after ioa */
+	hpi = build_chain(&fa, ioa.va, ioa.va + ioa.size + 512, ioa.va + SZ_4K, len);
+	inf_new(&H, &fb, SSID_B, chain_cap);
+	faults = H.h.traces[NPUM_TRACE_MMU_FAULT];
+	submit(&H, &qa, 0x400, cb_infer(&H, SSID_A, hpi, (uint32_t)fa.bo.size, eva.va, 1));
+	hpi = build_chain(&fb, iob.va, iob.va + SZ_4K, iob.va + 2 * SZ_4K, len);
+	submit(&H, &qb, 0x401, cb_infer(&H, SSID_B, hpi, (uint32_t)fb.bo.size, evb.va, 2));
+	{
+		struct npu_jsm_job_done a, b;
+
+		CU_ASSERT_FATAL(job_done(&H, &a, 200));
+		CU_ASSERT_FATAL(job_done(&H, &b, 200));
+		if (a.job_id != 0x400) {
+			struct npu_jsm_job_done t = a;
+
+			a = b;
+			b = t;
+		}
+		CU_ASSERT_EQUAL(a.job_id, 0x400);
+		CU_ASSERT_EQUAL(a.job_status, NPU_JSM_STATUS_USER_CTX_VIOL_ERR);
+		CU_ASSERT_EQUAL(b.job_id, 0x401);
+		CU_ASSERT_EQUAL(b.job_status, NPU_JSM_STATUS_SUCCESS);
+	}
+	CU_ASSERT(H.h.traces[NPUM_TRACE_MMU_FAULT] > faults);
+	CU_ASSERT_EQUAL(H.h.last_fault.u[2], SSID_A);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, eva.pa), 0);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, evb.pa), 2);
+	CU_ASSERT_EQUAL(memcmp(up(&H, &iob, 2 * SZ_4K, len), up(&H, &iob, 0, len), len), 0);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "dma_tasks[0] 1: context fault"));
+	teardown(&H);
+}
+
+/* While an inference moves 4 MB, a fence job on another queue completes:
+ * the scheduler loop is not blocked. */
+static void test_other_queues_run(void)
+{
+	static const uint32_t cap[NPU_INF_LISTS] = { 1, 0, 0, 0, 0, 0, 0 };
+	struct host H;
+	struct queue q1, q2;
+	struct ubo big, ev;
+	struct inf f;
+	struct npu_jsm_job_done jd;
+	uint64_t hpi, batch;
+	const uint32_t len = 4u << 20;
+
+	setup(&H);
+	q1 = queue_new(&H, 1);
+	q2 = queue_new(&H, 2);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q1, SSID_A), 0);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q2, SSID_A), 0);
+	big = ubo_new(&H, SSID_A, 2ull * len);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	fill_bytes(up(&H, &big, 0, len), len, 5);
+	inf_new(&H, &f, SSID_A, cap);
+	npu_inf_dma(&f.b, 0, big.va, big.va + len, len, 0, 0);
+	hpi = npu_inf_finish(&f.b);
+	submit(&H, &q1, 0x500, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, 0, 0));
+	{
+		struct ubo cbo = ubo_new(&H, SSID_A, SZ_4K);
+		struct npu_cmd_buffer_header *h = up(&H, &cbo, 0, HDR);
+		struct npu_cmd_fence *fc = up(&H, &cbo, HDR, sizeof(*fc));
+
+		memset(h, 0, HDR);
+		memset(fc, 0, sizeof(*fc));
+		fc->header.type = NPU_CMD_FENCE_SIGNAL;
+		fc->header.size = sizeof(*fc);
+		fc->offset = ev.va;
+		fc->value = 5;
+		h->cmd_offset = HDR;
+		h->cmd_buffer_size = HDR + sizeof(*fc);
+		h->context_save_area_address = cbo.va + 128;
+		batch = cbo.va;
+	}
+	submit(&H, &q2, 0x501, batch);
+	CU_ASSERT_FATAL(job_done(&H, &jd, 200));
+	CU_ASSERT_EQUAL(jd.job_id, 0x501);                     /* first: it did not wait */
+	CU_ASSERT_EQUAL(jd.job_status, NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(status_of(&H, 0x500), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(memcmp(up(&H, &big, len, len), up(&H, &big, 0, len), len), 0);
+	teardown(&H);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned failed;
+
+	echo_console = getenv("FW_CONSOLE") != NULL;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	s = CU_add_suite("fw_inference", suite_init, NULL);
+	CU_add_test(s, "DMA-only inference through barriers, two engines, exact",
+		    test_dma_inference);
+	CU_add_test(s, "fuzzed fields: each ends with its status, the next job runs",
+		    test_validation_fuzz);
+	CU_add_test(s, "deadlock ends the job with a status", test_deadlock);
+	CU_add_test(s, "a fault inside an inference; the other context runs",
+		    test_fault_in_inference);
+	CU_add_test(s, "other queues run while an inference does", test_other_queues_run);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	free(fw_file);
+	return failed ? 1 : 0;
+}
