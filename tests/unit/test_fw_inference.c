@@ -221,12 +221,13 @@ static void inf_new(struct host *H, struct inf *f, uint32_t ssid, const uint32_t
 
 /* The four-stage chain of test_dma_inference, through both DMA engines and
  * barriers 3 and 40, barrier 3 used twice (next_same_id_):
- *   dma0[0]  in    -> CMX A      posts 3 (1st use)
- *   dma1[0]  CMX A -> CMX B      waits 3, posts 40
- *   dma0[1]  CMX B -> out        waits 40, posts 3 (2nd use)
- *   dma1[1]  out   -> out2       waits 3 (2nd use)
- * Each stage reads what the one before wrote: the result is right only
- * if every stage waited for its barrier. */
+ *   dma1[0]  in    -> CMX A      posts 3 (1st use)
+ *   dma0[0]  CMX A -> CMX B      waits 3, posts 40
+ *   dma1[1]  CMX B -> out        waits 40, posts 3 (2nd use)
+ *   dma0[1]  out   -> out2       waits 3 (2nd use)
+ * Each stage reads what the one before wrote, and each consumer is the
+ * one the firmware would start first: the result is right only if every
+ * stage waited for its barrier. */
 static const uint32_t chain_cap[NPU_INF_LISTS] = { 4, 4, 0, 0, 0, 0, 8 };
 
 static uint64_t build_chain(struct inf *f, uint64_t in, uint64_t out, uint64_t out2,
@@ -237,10 +238,10 @@ static uint64_t build_chain(struct inf *f, uint64_t in, uint64_t out, uint64_t o
 	npu_inf_barrier(b, 3, 1, 1);
 	npu_inf_barrier(b, 40, 1, 1);
 	npu_inf_barrier(b, 3, 1, 1);
-	npu_inf_dma(b, 0, in, WORKSPACE, len, 0, BIT(3));
-	npu_inf_dma(b, 1, WORKSPACE, WORKSPACE + 0x10000, len, BIT(3), BIT(40));
-	npu_inf_dma(b, 0, WORKSPACE + 0x10000, out, len, BIT(40), BIT(3));
-	npu_inf_dma(b, 1, out, out2, len, BIT(3), 0);
+	npu_inf_dma(b, 1, in, WORKSPACE, len, 0, BIT(3));
+	npu_inf_dma(b, 0, WORKSPACE, WORKSPACE + 0x10000, len, BIT(3), BIT(40));
+	npu_inf_dma(b, 1, WORKSPACE + 0x10000, out, len, BIT(40), BIT(3));
+	npu_inf_dma(b, 0, out, out2, len, BIT(3), 0);
 	return npu_inf_finish(b);
 }
 
@@ -483,7 +484,7 @@ static void m_len(struct inf *f, struct cmd_args *c)
 }
 static void m_dma_fault(struct inf *f, struct cmd_args *c)
 {
-	struct npu_dma_task *t = DT(f, 0, 0);                   /* the first stage's source */
+	struct npu_dma_task *t = DT(f, 1, 0);                   /* the first stage's source */
 
 	(void)c;
 	t->transaction_.src = f->bo.va + f->bo.size + 64ull * rnd_in(0, 63);
@@ -703,7 +704,7 @@ static void test_fault_in_inference(void)
 	CU_ASSERT_EQUAL(mh_r64(&H.h, evb.pa), 2);
 	CU_ASSERT_EQUAL(memcmp(up(&H, &iob, 2 * SZ_4K, len), up(&H, &iob, 0, len), len), 0);
 	mh_advance(&H.h, 1 * MS);
-	CU_ASSERT(log_has(&H, &H.log_verb, "dma_tasks[0] 1: context fault"));
+	CU_ASSERT(log_has(&H, &H.log_verb, "dma_tasks[1] 1: context fault"));
 	teardown(&H);
 }
 
