@@ -133,20 +133,20 @@ int npu_inf_dpu(struct npu_inf_builder *b, unsigned tile, uint64_t wait_mask, ui
 	if (!iv)
 		return i;
 	if (inv_regs)
-		memcpy(iv->registers, inv_regs, NPU_DPU_INVARIANT_REGS_SIZE);
-	iv->barriers_.wait_mask_ = wait_mask;
-	iv->barriers_.post_mask_ = post_mask;
-	iv->variant_count_ = (uint16_t)nvar;
-	iv->cluster_ = (uint8_t)tile;
+		memcpy(&iv->registers, inv_regs, NPU_DPU_INVARIANT_REGS_SIZE);
+	iv->barriers.wait_mask = wait_mask;
+	iv->barriers.post_mask = post_mask;
+	iv->variant_count = (uint16_t)nvar;
+	iv->cluster = (uint8_t)tile;
 	for (unsigned k = 0; k < nvar; k++) {
 		struct npu_dpu_variant *v = add(b, NPU_INF_VAR, &vi);
 
 		if (var_regs)
-			memcpy(v->registers, var_regs[k], NPU_DPU_VARIANT_REGS_SIZE);
-		v->invariant_ = (uint32_t)npu_inf_elem_va(b, NPU_INF_INV, (uint32_t)i);
-		v->invariant_index_ = (uint32_t)i;
-		v->wload_id_ = (int32_t)k;
-		v->cluster_ = (uint8_t)tile;
+			memcpy(&v->registers, var_regs[k], NPU_DPU_VARIANT_REGS_SIZE);
+		v->invariant = (uint32_t)npu_inf_elem_va(b, NPU_INF_INV, (uint32_t)i);
+		v->invariant_index = (uint32_t)i;
+		v->wload_id = (int32_t)k;
+		v->cluster = (uint8_t)tile;
 	}
 	return i;
 }
@@ -177,8 +177,8 @@ int npu_inf_act(struct npu_inf_builder *b, unsigned tile, uint32_t range, uint32
 		return i;
 	a->range = (uint32_t)npu_inf_elem_va(b, NPU_INF_RANGE, range);
 	a->kernel_args = kernel_args;
-	a->barriers.wait_mask_ = wait_mask;
-	a->barriers.post_mask_ = post_mask;
+	a->barriers.wait_mask = wait_mask;
+	a->barriers.post_mask = post_mask;
 	a->invo_index = (uint32_t)i;
 	a->invo_tile = tile;
 	a->kernel_range_index = range;
@@ -228,7 +228,7 @@ uint64_t npu_inf_finish(struct npu_inf_builder *b)
 	if (b->err)
 		return 0;
 	for (uint32_t i = 0; i < b->n[NPU_INF_INV]; i++)
-		if (((struct npu_dpu_invariant *)npu_inf_elem(b, NPU_INF_INV, i))->cluster_)
+		if (((struct npu_dpu_invariant *)npu_inf_elem(b, NPU_INF_INV, i))->cluster)
 			tiles = 2;
 	for (uint32_t i = 0; i < b->n[NPU_INF_INVO]; i++)
 		if (((struct npu_act_kernel_invocation *)npu_inf_elem(b, NPU_INF_INVO, i))->invo_tile)

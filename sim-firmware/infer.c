@@ -207,31 +207,31 @@ static uint32_t check_dpu(void)
 
 		if (inf_read(elem_va(INF_L_INV, i), &iv, sizeof(iv), "invariant", &status))
 			return status;
-		if (iv.cluster_ >= NPU_NNRT_TILES)
+		if (iv.cluster >= NPU_NNRT_TILES)
 			return inf_fail(NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "invariants[%lu]."
-					"cluster_ %u: the NPU has %lu tiles", i, iv.cluster_,
+					"cluster %u: the NPU has %lu tiles", i, iv.cluster,
 					(uint32_t)NPU_NNRT_TILES);
-		if (!iv.variant_count_ || iv.variant_count_ > inf.list_n[INF_L_VAR] - var)
+		if (!iv.variant_count || iv.variant_count > inf.list_n[INF_L_VAR] - var)
 			return inf_fail(NPU_JSM_STATUS_PARSING_ERR, "invariants[%lu]."
-					"variant_count_ %u: %lu of %lu variants are left", i,
-					iv.variant_count_, inf.list_n[INF_L_VAR] - var,
+					"variant_count %u: %lu of %lu variants are left", i,
+					iv.variant_count, inf.list_n[INF_L_VAR] - var,
 					inf.list_n[INF_L_VAR]);
-		d->wait = iv.barriers_.wait_mask_;
-		d->post = iv.barriers_.post_mask_;
+		d->wait = iv.barriers.wait_mask;
+		d->post = iv.barriers.post_mask;
 		d->var_first = var;
-		d->var_count = iv.variant_count_;
-		d->tile = iv.cluster_;
+		d->var_count = iv.variant_count;
+		d->tile = iv.cluster;
 		status = check_masks("invariants", i, d->wait, d->post);
 		if (status)
 			return status;
-		for (uint32_t k = 0; k < iv.variant_count_; k++, var++) {
+		for (uint32_t k = 0; k < iv.variant_count; k++, var++) {
 			if (inf_read(elem_va(INF_L_VAR, var), &v, sizeof(v), "variant", &status))
 				return status;
-			if (v.invariant_index_ != i || v.cluster_ != iv.cluster_)
+			if (v.invariant_index != i || v.cluster != iv.cluster)
 				return inf_fail(NPU_JSM_STATUS_PARSING_ERR, "variants[%lu]: "
-						"invariant_index_ %lu cluster_ %u, but it belongs "
+						"invariant_index %lu cluster %u, but it belongs "
 						"to invariants[%lu] on tile %u", var,
-						v.invariant_index_, v.cluster_, i, iv.cluster_);
+						v.invariant_index, v.cluster, i, iv.cluster);
 		}
 	}
 	if (var != inf.list_n[INF_L_VAR])
@@ -272,8 +272,8 @@ static uint32_t check_act(void)
 		if (inf_read(elem_va(INF_L_RANGE, iv.kernel_range_index), &r, sizeof(r),
 			     "kernel range", &status))
 			return status;
-		a->wait = iv.barriers.wait_mask_;
-		a->post = iv.barriers.post_mask_;
+		a->wait = iv.barriers.wait_mask;
+		a->post = iv.barriers.post_mask;
 		a->entry = r.kernel_entry;
 		a->args = iv.kernel_args;
 		a->tile = (uint8_t)iv.invo_tile;

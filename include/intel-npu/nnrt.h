@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include "bits.h"
 #include "cmdbuf.h"
+#include "nce37xx.h"
 
 /* The mapped-inference API (api_version[7] of the firmware header,
  * hw-facts §10): the firmware rejects another major (hw-facts §16.3). */
@@ -45,15 +46,10 @@ struct __attribute__((packed, aligned(4))) npu_task_sched_barriers {
 };
 NPU_ABI_CHECK_SIZE(struct npu_task_sched_barriers, 8);
 
-/* VpuTaskBarrierDependency: bit b of a mask = hardware barrier b (0..63). */
-struct __attribute__((packed, aligned(8))) npu_task_barrier_dep {
-	uint64_t wait_mask_;
-	uint64_t post_mask_;
-	uint8_t  group_;
-	uint8_t  mask_;
-	uint8_t  pad_[6];
-};
-NPU_ABI_CHECK_SIZE(struct npu_task_barrier_dep, 24);
+/* VpuTaskBarrierDependency (struct npu_task_barrier_dependency) and the DPU
+ * task wrappers VpuDPUInvariant / VpuDPUVariant (struct npu_dpu_invariant,
+ * npu_dpu_variant) are in nce37xx.h with the register images they wrap.
+ * Bit b of a wait or post mask = hardware barrier b (0..63). */
 
 /* VpuBarrierCountConfig: one use of hardware barrier real_id_; the next use
  * of the same barrier is entry next_same_id_ (NPU_NNRT_NO_NEXT: none). */
@@ -78,41 +74,10 @@ struct __attribute__((packed, aligned(64))) npu_dma_task {
 NPU_ABI_CHECK_SIZE(struct npu_dma_task, 128);
 NPU_ABI_CHECK_OFF(struct npu_dma_task, barriers_sched_, 80);
 
-/* Register images: their bit layout is nce37xx.h's (hw-facts §16.6). */
-#define NPU_DPU_INVARIANT_REGS_SIZE  260u
-#define NPU_DPU_VARIANT_REGS_SIZE    44u
-
-/* VpuDPUInvariant: one layer on the DPU of tile cluster_, with its
- * variant_count_ variants (consecutive in the variant list). */
-struct __attribute__((packed, aligned(8))) npu_dpu_invariant {
-	uint8_t  registers[NPU_DPU_INVARIANT_REGS_SIZE];
-	int32_t  hwp_cmx_base_offset_;
-	struct npu_task_barrier_dep barriers_;
-	struct npu_task_sched_barriers barriers_sched_;
-	uint16_t variant_count_;
-	uint8_t  cluster_;
-	uint8_t  is_cont_conv_;
-	uint8_t  dpu_prof_mode_;
-	uint8_t  pad_[3];
-};
-NPU_ABI_CHECK_SIZE(struct npu_dpu_invariant, 304);
-NPU_ABI_CHECK_OFF(struct npu_dpu_invariant, barriers_, 264);
-NPU_ABI_CHECK_OFF(struct npu_dpu_invariant, variant_count_, 296);
-NPU_ABI_CHECK_OFF(struct npu_dpu_invariant, cluster_, 298);
-
-/* VpuDPUVariant: one workload of an invariant. */
-struct __attribute__((packed, aligned(4))) npu_dpu_variant {
-	uint8_t  registers[NPU_DPU_VARIANT_REGS_SIZE];
-	uint32_t invariant_;            /* VpuPtr<VpuDPUInvariant> */
-	uint32_t invariant_index_;
-	uint32_t weight_table_offset_;
-	int32_t  wload_id_;
-	uint8_t  cluster_;
-	uint8_t  pad_[3];
-};
-NPU_ABI_CHECK_SIZE(struct npu_dpu_variant, 64);
-NPU_ABI_CHECK_OFF(struct npu_dpu_variant, invariant_index_, 48);
-NPU_ABI_CHECK_OFF(struct npu_dpu_variant, cluster_, 60);
+#define NPU_DPU_INVARIANT_REGS_SIZE  260u   /* nce37xx.h npu_dpu_invariant_regs */
+#define NPU_DPU_VARIANT_REGS_SIZE    44u    /* nce37xx.h npu_dpu_variant_regs */
+_Static_assert(sizeof(struct npu_dpu_invariant_regs) == NPU_DPU_INVARIANT_REGS_SIZE, "260");
+_Static_assert(sizeof(struct npu_dpu_variant_regs) == NPU_DPU_VARIANT_REGS_SIZE, "44");
 
 /* VpuActKernelRange: a kernel (kernel_entry: docs/compute.md). */
 struct __attribute__((packed, aligned(4))) npu_act_kernel_range {
@@ -134,7 +99,7 @@ struct __attribute__((packed, aligned(8))) npu_act_kernel_invocation {
 	uint32_t kernel_args;
 	uint32_t data_window_base;
 	uint32_t perf_packet_out;
-	struct npu_task_barrier_dep barriers;
+	struct npu_task_barrier_dependency barriers;
 	struct npu_task_sched_barriers barriers_sched;
 	uint32_t invo_index;
 	uint32_t invo_tile;
