@@ -34,6 +34,7 @@
 #include "intel-npu/cmdbuf.h"
 #include "intel-npu/fw_header.h"
 #include "intel-npu/lrt.h"
+#include "intel-npu/nnrt.h"
 #include "npu-format/fw_file.h"
 
 /* What this firmware implements (sim-firmware/README.md). */
@@ -42,6 +43,9 @@
 /* The command-buffer format the firmware runs (hw-facts §10 index 3, §11):
  * user space reads it to choose NOP fillers (> 4.9) over padded BARRIERs. */
 #define PACK_JOB_CMD_API  NPU_API_VERSION(NPU_JOB_CMD_API_MAJOR, NPU_JOB_CMD_API_MINOR)
+/* The mapped-inference API the firmware runs (hw-facts §10 index 7, §16.3):
+ * the UMD hands it to the ELF loader, which builds the HPI for it. */
+#define PACK_NNRT_API     NPU_NNRT_API_VER
 #define PACK_PREEMPT_SIZE 0x1000u                  /* see README: avoids a HWS failure */
 
 static const char *prog = "fw-pack";
@@ -315,6 +319,7 @@ int main(int argc, char **argv)
 	hdr.api_version[NPU_FW_API_BOOT] = PACK_BOOT_API;
 	hdr.api_version[NPU_FW_API_JOB_CMD] = PACK_JOB_CMD_API;
 	hdr.api_version[NPU_FW_API_JSM] = PACK_JSM_API;
+	hdr.api_version[NPU_FW_API_NNRT_37XX] = PACK_NNRT_API;
 	hdr.runtime_size = runtime_size;
 	hdr.shave_nn_fw_size = 0;
 	hdr.preemption_buffer_1_size = PACK_PREEMPT_SIZE;

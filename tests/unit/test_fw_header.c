@@ -447,8 +447,11 @@ static void test_built_firmware(void)
 	CU_ASSERT_EQUAL(info.hdr.api_version[NPU_FW_API_JSM], NPU_API_VERSION(3, 25));
 	/* the command-buffer format the firmware runs (hw-facts §10) */
 	CU_ASSERT_EQUAL(info.hdr.api_version[NPU_FW_API_JOB_CMD], NPU_API_VERSION(4, 15));
+	/* the mapped-inference version INFERENCE_EXECUTE runs (hw-facts §10, §16.3) */
+	CU_ASSERT_EQUAL(info.hdr.api_version[NPU_FW_API_NNRT_37XX], NPU_API_VERSION(7, 0));
 	for (unsigned i = 0; i < NPU_FW_API_VER_NUM; i++)
-		if (i != NPU_FW_API_BOOT && i != NPU_FW_API_JSM && i != NPU_FW_API_JOB_CMD)
+		if (i != NPU_FW_API_BOOT && i != NPU_FW_API_JSM && i != NPU_FW_API_JOB_CMD &&
+		    i != NPU_FW_API_NNRT_37XX)
 			CU_ASSERT_EQUAL(info.hdr.api_version[i], 0);
 	CU_ASSERT_EQUAL(info.hdr.shave_nn_fw_size, 0);
 	CU_ASSERT_EQUAL(info.hdr.preemption_buffer_1_size, 4096);
