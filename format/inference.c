@@ -4,7 +4,6 @@
  * include/intel-npu/nnrt.h laid out in a caller's buffer (hw-facts §16.3).
  */
 #include <stddef.h>
-#include <string.h>
 
 #include "npu-format/inference.h"
 
@@ -50,7 +49,7 @@ int npu_inf_init(struct npu_inf_builder *b, void *buf, uint64_t va, uint32_t siz
 {
 	uint32_t need;
 
-	memset(b, 0, sizeof(*b));
+	__builtin_memset(b, 0, sizeof(*b));
 	b->buf = buf;
 	b->va = va;
 	b->size = size;
@@ -62,8 +61,8 @@ int npu_inf_init(struct npu_inf_builder *b, void *buf, uint64_t va, uint32_t siz
 		return b->err = NPU_INF_ERR_VA;
 	if (!need || need > size)
 		return b->err = NPU_INF_ERR_SPACE;
-	memcpy(b->cap, cap, sizeof(b->cap));
-	memset(buf, 0, need);
+	__builtin_memcpy(b->cap, cap, sizeof(b->cap));
+	__builtin_memset(buf, 0, need);
 	return NPU_INF_OK;
 }
 
@@ -133,7 +132,7 @@ int npu_inf_dpu(struct npu_inf_builder *b, unsigned tile, uint64_t wait_mask, ui
 	if (!iv)
 		return i;
 	if (inv_regs)
-		memcpy(&iv->registers, inv_regs, NPU_DPU_INVARIANT_REGS_SIZE);
+		__builtin_memcpy(&iv->registers, inv_regs, NPU_DPU_INVARIANT_REGS_SIZE);
 	iv->barriers.wait_mask = wait_mask;
 	iv->barriers.post_mask = post_mask;
 	iv->variant_count = (uint16_t)nvar;
@@ -142,7 +141,7 @@ int npu_inf_dpu(struct npu_inf_builder *b, unsigned tile, uint64_t wait_mask, ui
 		struct npu_dpu_variant *v = add(b, NPU_INF_VAR, &vi);
 
 		if (var_regs)
-			memcpy(&v->registers, var_regs[k], NPU_DPU_VARIANT_REGS_SIZE);
+			__builtin_memcpy(&v->registers, var_regs[k], NPU_DPU_VARIANT_REGS_SIZE);
 		v->invariant = (uint32_t)npu_inf_elem_va(b, NPU_INF_INV, (uint32_t)i);
 		v->invariant_index = (uint32_t)i;
 		v->wload_id = (int32_t)k;
@@ -214,7 +213,7 @@ int npu_inf_barrier(struct npu_inf_builder *b, unsigned real_id, uint16_t produc
 
 static void set_ref(struct npu_inf_builder *b, struct npu_task_reference *r, enum npu_inf_list l)
 {
-	memset(r, 0, sizeof(*r));
+	__builtin_memset(r, 0, sizeof(*r));
 	r->count = b->n[l];
 	r->address = b->n[l] ? npu_inf_elem_va(b, l, 0) : 0;
 }
@@ -247,7 +246,7 @@ uint64_t npu_inf_finish(struct npu_inf_builder *b)
 	set_ref(b, &m->act_kernel_ranges, NPU_INF_RANGE);
 	set_ref(b, &m->act_kernel_invocations, NPU_INF_INVO);
 	set_ref(b, &m->barrier_configs, NPU_INF_BAR);
-	memset(h, 0, HPI_SIZE);
+	__builtin_memset(h, 0, HPI_SIZE);
 	h->resource_requirements_.nn_slice_length_ = NPU_CMX_SLICE_SIZE;
 	h->resource_requirements_.nn_slice_count_ = (uint8_t)tiles;
 	h->resource_requirements_.nn_barriers_ = NPU_NNRT_BARRIERS;
