@@ -261,6 +261,134 @@ static void test_ip_reset(void)
 	mp_fini(&P);
 }
 
+/* ---- DMA engines on barriers -------------------------------------------------- */
+
+#define CMX_A  (NPU_CMX_BASE + 0x1000u)
+#define CMX_B  (NPU_CMX_BASE + 0x3000u)
+#define CMX_C  (NPU_CMX_BASE + NPU_CMX_SLICE_SIZE + 0x100u)
+#define DMA(e, off) (NPU_LRT_DMA_BASE(e) + (off))
+
+static uint8_t *cmx(struct mp *P, uint32_t addr)
+{
+	uint64_t len = 1;
+
+	return npum_cmx_ptr(P->h.npu, addr, &len);
+}
+
+static void dma_copy(struct mp *P, unsigned e, uint32_t src, uint32_t dst, uint32_t len,
+		     uint64_t wait, uint64_t post, unsigned mode)
+{
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_SRC_LO), src);
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_DST_LO), dst);
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_LEN_LO), len);
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_WAIT_LO), (uint32_t)wait);
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_WAIT_HI), (uint32_t)(wait >> 32));
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_POST_LO), (uint32_t)post);
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_POST_HI), (uint32_t)(post >> 32));
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_CTRL),
+		  NPU_LRT_DMA_CTRL_START | NPU_FLD_PREP(NPU_LRT_DMA_CTRL_MODE, mode));
+}
+
+static uint32_t dma_status(struct mp *P, unsigned e)
+{
+	return mp_lrt_rd(P, DMA(e, NPU_LRT_DMA_STATUS));
+}
+
+static void dma_clear(struct mp *P, unsigned e)
+{
+	mp_lrt_wr(P, DMA(e, NPU_LRT_DMA_STATUS), NPU_LRT_DMA_STATUS_DONE | NPU_LRT_DMA_STATUS_ERROR);
+}
+
+/* A -> B on engine 0 after barrier 1, B -> C on engine 1 after barrier 2,
+ * which engine 0 posts; engine 1 posts barrier 35. */
+static void test_dma_chain(void)
+{
+	struct mp P;
+	struct npum *n;
+	const uint32_t busy_waiting = NPU_LRT_DMA_STATUS_BUSY | NPU_LRT_ENGINE_STATUS_WAITING;
+
+	boot(&P);
+	n = P.h.npu;
+	for (unsigned i = 0; i < 0x800; i++)
+		cmx(&P, CMX_A)[i] = (uint8_t)(i * 7 + 1);
+	mp_lrt_wr(&P, PROD(1), 1);
+	mp_lrt_wr(&P, CONS(1), 1);
+	mp_lrt_wr(&P, PROD(2), 1);
+	mp_lrt_wr(&P, CONS(2), 1);
+	mp_lrt_wr(&P, PROD(35), 1);
+	dma_copy(&P, 1, CMX_B, CMX_C, 0x800, NPU_BIT64(2), NPU_BIT64(35), NPU_LRT_DMA_MODE_COPY);
+	dma_copy(&P, 0, CMX_A, CMX_B, 0x800, NPU_BIT64(1), NPU_BIT64(2), NPU_LRT_DMA_MODE_COPY);
+	CU_ASSERT_EQUAL(dma_status(&P, 0), busy_waiting);
+	CU_ASSERT_EQUAL(dma_status(&P, 1), busy_waiting);
+	/* a second START while waiting: BUSY, and it goes on waiting */
+	mp_lrt_wr(&P, DMA(0, NPU_LRT_DMA_CTRL), NPU_LRT_DMA_CTRL_START |
+		  NPU_FLD_PREP(NPU_LRT_DMA_CTRL_MODE, NPU_LRT_DMA_MODE_COPY));
+	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_LRT_DMA_STATUS_ERR_CODE, dma_status(&P, 0)),
+			NPU_LRT_DMA_ERR_BUSY);
+	CU_ASSERT_TRUE(dma_status(&P, 0) & NPU_LRT_ENGINE_STATUS_WAITING);
+	mp_lrt_wr(&P, DMA(0, NPU_LRT_DMA_STATUS), NPU_LRT_DMA_STATUS_ERROR);
+	mp_run(&P, 100000);
+	CU_ASSERT_EQUAL(dma_status(&P, 0), busy_waiting);
+	CU_ASSERT_EQUAL(dma_status(&P, 1), busy_waiting);
+	CU_ASSERT_EQUAL(cmx(&P, CMX_B)[5], 0);
+	CU_ASSERT_FALSE(mp_lrt_rd(&P, NPU_LRT_INTC_PENDING) & NPU_LRT_IRQ_DMA(0));
+	/* barrier 1's producer (some other task) ends */
+	CU_ASSERT_TRUE(npum_barriers_task_end(n, 0, NPU_BIT64(1)));
+	mp_run(&P, 100000);
+	CU_ASSERT_EQUAL(dma_status(&P, 0), NPU_LRT_DMA_STATUS_DONE);
+	CU_ASSERT_EQUAL(dma_status(&P, 1), NPU_LRT_DMA_STATUS_DONE);
+	CU_ASSERT_EQUAL(memcmp(cmx(&P, CMX_A), cmx(&P, CMX_C), 0x800), 0);
+	CU_ASSERT_EQUAL(freed64(&P), NPU_BIT64(1) | NPU_BIT64(2) | NPU_BIT64(35));
+	CU_ASSERT_TRUE(mp_lrt_rd(&P, NPU_LRT_INTC_PENDING) & NPU_LRT_IRQ_BARRIER);
+	CU_ASSERT_EQUAL(P.h.guest_errors, 1);            /* the BUSY start */
+	mp_fini(&P);
+}
+
+static void test_dma_barrier_errors(void)
+{
+	struct mp P;
+	struct npum *n;
+	uint32_t st;
+
+	boot(&P);
+	n = P.h.npu;
+	cmx(&P, CMX_A)[0] = 0x5A;
+	/* posting a barrier with no producers: the copy is done, then ERR_BARRIER */
+	dma_copy(&P, 0, CMX_A, CMX_B, 16, 0, NPU_BIT64(7), NPU_LRT_DMA_MODE_COPY);
+	mp_run(&P, 100000);
+	st = dma_status(&P, 0);
+	CU_ASSERT_EQUAL(st & ~NPU_LRT_DMA_STATUS_ERR_CODE, NPU_LRT_DMA_STATUS_ERROR);
+	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_LRT_DMA_STATUS_ERR_CODE, st), NPU_LRT_DMA_ERR_BARRIER);
+	CU_ASSERT_EQUAL(cmx(&P, CMX_B)[0], 0x5A);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, PROD(7)), 0);
+	CU_ASSERT_TRUE(P.h.guest_errors >= 1);
+	/* a failed transfer still counts itself off; its own error is reported */
+	dma_clear(&P, 0);
+	mp_lrt_wr(&P, CONS(8), 1);
+	mp_lrt_wr(&P, PROD(9), 1);
+	dma_copy(&P, 0, CMX_A, CMX_B, 16, NPU_BIT64(8), NPU_BIT64(9) | NPU_BIT64(7), 6);
+	mp_run(&P, 100000);
+	CU_ASSERT_EQUAL(NPU_FLD_GET(NPU_LRT_DMA_STATUS_ERR_CODE, dma_status(&P, 0)),
+			NPU_LRT_DMA_ERR_MODE);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, CONS(8)), 0);
+	CU_ASSERT_EQUAL(mp_lrt_rd(&P, PROD(9)), 0);
+	/* no barriers: as before */
+	dma_clear(&P, 0);
+	dma_copy(&P, 0, CMX_A, CMX_C, 16, 0, 0, NPU_LRT_DMA_MODE_COPY);
+	mp_run(&P, 100000);
+	CU_ASSERT_EQUAL(dma_status(&P, 0), NPU_LRT_DMA_STATUS_DONE);
+	CU_ASSERT_EQUAL(cmx(&P, CMX_C)[0], 0x5A);
+	/* IP reset while waiting: the transfer never runs */
+	dma_clear(&P, 0);
+	mp_lrt_wr(&P, PROD(4), 1);
+	dma_copy(&P, 0, CMX_A, CMX_C + 64, 16, NPU_BIT64(4), 0, NPU_LRT_DMA_MODE_COPY);
+	npum_ip_reset(n);
+	CU_ASSERT_EQUAL(npum_lrt_space_write(n, PROD(4), 0), 0);
+	mh_advance(&P.h, 1000000);
+	CU_ASSERT_EQUAL(lrt_rd(n, DMA(0, NPU_LRT_DMA_STATUS)), 0);
+	mp_fini(&P);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -275,6 +403,8 @@ int main(void)
 	CU_add_test(s, "FREED when both counts reach 0, W1C, IRQ", test_freed_and_irq);
 	CU_add_test(s, "underflow: guest error, stays 0, the rest counts", test_underflow);
 	CU_add_test(s, "IP reset: counts, FREED, waiters", test_ip_reset);
+	CU_add_test(s, "DMA: WAITING until ready, chained through a barrier", test_dma_chain);
+	CU_add_test(s, "DMA: ERR_BARRIER, first error wins, IP reset", test_dma_barrier_errors);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
