@@ -232,6 +232,32 @@ static inline void npum_trace_dma_done(struct npum *n, uint32_t engine, const ch
 	npum_trace_emit(n, &r);
 }
 
+static inline void npum_trace_barrier(struct npum *n, const char *event, uint32_t barrier, uint32_t producers, uint32_t consumers)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_BARRIER;
+	r.f[0].s = event;
+	r.f[1].u = barrier;
+	r.f[2].u = producers;
+	r.f[3].u = consumers;
+	npum_trace_emit(n, &r);
+}
+
+static inline void npum_trace_barrier_wait(struct npum *n, const char *event, uint64_t mask)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_BARRIER_WAIT;
+	r.f[0].s = event;
+	r.f[1].u = mask;
+	npum_trace_emit(n, &r);
+}
+
 static inline void npum_trace_work(struct npum *n, const char *name, const char *event, uint64_t due_ns)
 {
 	struct npum_trace_rec r;
