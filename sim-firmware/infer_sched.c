@@ -144,6 +144,16 @@ static void set_masks(unsigned e, uint32_t wait_lo, uint32_t post_lo, const stru
 	wr64(eng_base(e) + post_lo, g->post);
 }
 
+/* The engines latch WAIT/POST at START and keep them: every transfer that
+ * is not a task's (the list copies, later jobs' COPY and FILL) must find 0. */
+static void clear_dma_masks(unsigned e)
+{
+	if (!inf.hw_barriers)
+		return;
+	wr64(eng_base(e) + NPU_LRT_DMA_WAIT_LO, 0);
+	wr64(eng_base(e) + NPU_LRT_DMA_POST_LO, 0);
+}
+
 static void start_dma(unsigned e, uint32_t i)
 {
 	const struct inf_dma *d = &inf.dma[e][i];
@@ -367,6 +377,7 @@ static uint32_t copy_step(bool *busy)
 	while (inf.copy_next < INF_L_BAR && !inf.list_n[inf.copy_next])
 		inf.copy_next++;
 	if (inf.copy_next < INF_L_BAR) {
+		clear_dma_masks(0);
 		dma_start_copy(0, inf.list_va[inf.copy_next], cmx_at[inf.copy_next],
 			       (uint64_t)inf.list_n[inf.copy_next] * elem_size[inf.copy_next],
 			       inf.ssid);
@@ -398,6 +409,7 @@ void inf_release(void)
 			rt.dma_busy[e] = false;
 			rt.dma_owner[e] = 0;
 		}
+		clear_dma_masks(e);
 	}
 	if (inf.hw_barriers)
 		for (uint32_t b = 0; b < NPU_NNRT_BARRIERS; b++) {

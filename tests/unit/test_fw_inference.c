@@ -284,8 +284,32 @@ static void test_dma_inference(void)
 	submit(&H, &q, 0x101, batch);
 	CU_ASSERT_EQUAL(status_of(&H, 0x101), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(memcmp(out2, in, len), 0);
+	/* a plain MEMORY_FILL afterwards: the engines carry no barrier masks
+	 * of the inference's last tasks into it */
+	{
+		struct ubo cbo = ubo_new(&H, SSID_A, SZ_4K);
+		struct npu_cmd_buffer_header *h = up(&H, &cbo, 0, HDR);
+		struct npu_cmd_memory_fill *mf = up(&H, &cbo, HDR, sizeof(*mf));
+
+		memset(h, 0, HDR);
+		memset(mf, 0, sizeof(*mf));
+		mf->header.type = NPU_CMD_MEMORY_FILL;
+		mf->header.size = sizeof(*mf);
+		mf->start_address = io.va + 8192;
+		mf->size = 4096;
+		mf->fill_pattern = 0x5A5A5A5A;
+		h->cmd_offset = HDR;
+		h->cmd_buffer_size = HDR + sizeof(*mf);
+		h->context_save_area_address = cbo.va + 128;
+		for (unsigned k = 0; k < 2; k++) {     /* two fills: one per engine at least */
+			submit(&H, &q, 0x102 + k, cbo.va);
+			CU_ASSERT_EQUAL(status_of(&H, 0x102 + k), NPU_JSM_STATUS_SUCCESS);
+		}
+		CU_ASSERT_EQUAL(out[4095], 0x5A);
+	}
 	mh_advance(&H.h, 1 * MS);
 	CU_ASSERT(idle(&H));
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
 
