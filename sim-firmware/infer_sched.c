@@ -385,6 +385,10 @@ static uint32_t copy_step(bool *busy)
 		return 0;
 	}
 	if (inf.hw_barriers) {
+		for (uint32_t b = 0; b < NPU_NNRT_BARRIERS; b++) {
+			plat_wr(NPU_LRT_BARRIER_PRODUCERS(b), 0);
+			plat_wr(NPU_LRT_BARRIER_CONSUMERS(b), 0);
+		}
 		plat_wr(NPU_LRT_BARRIER_FREED_LO, UINT32_MAX);
 		plat_wr(NPU_LRT_BARRIER_FREED_HI, UINT32_MAX);
 	}
@@ -411,11 +415,9 @@ void inf_release(void)
 		}
 		clear_dma_masks(e);
 	}
-	if (inf.hw_barriers)
-		for (uint32_t b = 0; b < NPU_NNRT_BARRIERS; b++) {
-			plat_wr(NPU_LRT_BARRIER_PRODUCERS(b), 0);
-			plat_wr(NPU_LRT_BARRIER_CONSUMERS(b), 0);
-		}
+	/* the barriers keep what a failed inference left: a transfer still
+	 * running counts itself off at its end; the next inference starts
+	 * (once both engines are free) by clearing them */
 	memset(inf.eng, 0, sizeof(inf.eng));
 	inf.copy_running = false;
 	inf.phase = INF_IDLE;

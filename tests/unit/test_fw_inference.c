@@ -618,6 +618,7 @@ static void test_validation_fuzz(void)
 	for (unsigned k = 0; k < NMUT; k++)
 		CU_ASSERT(hits[k] > 0);
 	CU_ASSERT_NOT_EQUAL(dsu_state(&H), NPU_DSU_STATE_HALTED);
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
 
@@ -671,6 +672,7 @@ static void test_deadlock(void)
 	submit(&H, &q, 0x302, cb_infer(&H, SSID_A, hpi, (uint32_t)g.bo.size, ev.va, 3));
 	CU_ASSERT_EQUAL(status_of(&H, 0x302), NPU_JSM_STATUS_SUCCESS);
 	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 3);
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
 
@@ -729,6 +731,7 @@ static void test_fault_in_inference(void)
 	CU_ASSERT_EQUAL(memcmp(up(&H, &iob, 2 * SZ_4K, len), up(&H, &iob, 0, len), len), 0);
 	mh_advance(&H.h, 1 * MS);
 	CU_ASSERT(log_has(&H, &H.log_verb, "dma_tasks[1] 1: context fault"));
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
 	teardown(&H);
 }
 
