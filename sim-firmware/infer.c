@@ -370,6 +370,16 @@ static uint32_t read_structures(const struct npu_cmd_inference_execute *c)
 				mi.task_storage_counts_.dpu_variant_count,
 				mi.task_storage_counts_.act_range_count,
 				mi.task_storage_counts_.act_invo_count);
+	status = check_barriers();
+	if (!status)
+		status = check_dma();
+	if (!status)
+		status = check_dpu();
+	if (!status)
+		status = check_act();
+	if (status)
+		return status;
+	/* the structures are right; can this model run them? */
 	if (inf.list_n[INF_L_INV] &&
 	    !probe(&inf.dpu_probed, &inf.dpu_present, NPU_LRT_DPU_BASE(0),
 		   NPU_LRT_IRQ_DPU(0) | NPU_LRT_IRQ_DPU(1)))
@@ -381,14 +391,7 @@ static uint32_t read_structures(const struct npu_cmd_inference_execute *c)
 		   NPU_LRT_IRQ_ACT(3)))
 		return inf_fail(NPU_JSM_STATUS_NOT_IMPLEMENTED, "%lu kernel invocations, but the "
 				"model has no activation engines", inf.list_n[INF_L_INVO]);
-	status = check_barriers();
-	if (!status)
-		status = check_dma();
-	if (!status)
-		status = check_dpu();
-	if (!status)
-		status = check_act();
-	return status;
+	return 0;
 }
 
 static uint32_t boot_gen(void)

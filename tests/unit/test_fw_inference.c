@@ -343,7 +343,32 @@ struct mutation {
 	uint32_t status;
 	const char *log;
 	void (*apply)(struct inf *f, struct cmd_args *c);
+	bool compute;                   /* on the chain + DPU and activation tasks */
 };
+
+/* The chain plus one invariant with two variants on tile 0 and one
+ * activation invocation: right as structures, so each field of theirs can
+ * be made wrong (what the engines would do with it does not matter). */
+static const uint32_t compute_cap[NPU_INF_LISTS] = { 4, 4, 1, 3, 1, 1, 8 };
+
+static uint64_t build_compute(struct inf *f, uint64_t in, uint64_t out, uint64_t out2,
+			      uint32_t len)
+{
+	npu_inf_dpu(&f->b, 0, 0, 0, NULL, 2, NULL);
+	npu_inf_range(&f->b, 1);
+	npu_inf_act(&f->b, 0, 0, WORKSPACE + 0x20000, 0, 0);
+	return build_chain(f, in, out, out2, len);
+}
+
+static struct npu_dpu_invariant *INV(struct inf *f) { return npu_inf_elem(&f->b, NPU_INF_INV, 0); }
+static struct npu_dpu_variant *VAR(struct inf *f, unsigned i)
+{
+	return npu_inf_elem(&f->b, NPU_INF_VAR, i);
+}
+static struct npu_act_kernel_invocation *INVO(struct inf *f)
+{
+	return npu_inf_elem(&f->b, NPU_INF_INVO, 0);
+}
 
 static struct npu_mapped_inference *MI(struct inf *f) { return npu_inf_mapped(&f->b); }
 static struct npu_host_parsed_inference *HPI(struct inf *f) { return npu_inf_hpi(&f->b); }
@@ -514,43 +539,122 @@ static void m_dma_fault(struct inf *f, struct cmd_args *c)
 	t->transaction_.src = f->bo.va + f->bo.size + 64ull * rnd_in(0, 63);
 }
 
+static void m_cluster(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	INV(f)->cluster = (uint8_t)rnd_in(2, 255);
+}
+static void m_var_count_0(struct inf *f, struct cmd_args *c) { (void)c; INV(f)->variant_count = 0; }
+static void m_var_count_big(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	INV(f)->variant_count = (uint16_t)rnd_in(3, 0xFFFF);
+}
+static void m_var_index(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	VAR(f, rnd() & 1)->invariant_index = rnd_in(1, 0xFFFFFFFF);
+}
+static void m_var_cluster(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	VAR(f, rnd() & 1)->cluster = (uint8_t)rnd_in(1, 255);
+}
+static void m_var_left(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	MI(f)->variants.count = 3;                              /* one not owned by any invariant */
+	MI(f)->task_storage_counts_.dpu_variant_count = 3;
+}
+static void m_range_index(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	INVO(f)->kernel_range_index = rnd_in(1, 0xFFFFFFFF);
+}
+static void m_invo_tile(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	INVO(f)->invo_tile = rnd_in(2, 0xFFFFFFFF);
+}
+static void m_kernel_args(struct inf *f, struct cmd_args *c)
+{
+	(void)c;
+	if (rnd() & 1)
+		INVO(f)->kernel_args |= rnd_in(1, 3);           /* misaligned */
+	else if (rnd() & 1)
+		INVO(f)->kernel_args = rnd_in(0, NPU_CMX_BASE - 4) & ~3u;
+	else
+		INVO(f)->kernel_args = (NPU_CMX_BASE + NPU_CMX_SIZE + rnd_in(0, 0x10000000)) & ~3u;
+}
+static void m_compute_mask(struct inf *f, struct cmd_args *c)
+{
+	unsigned b;
+
+	(void)c;
+	do
+		b = rnd_in(0, 63);
+	while (b == 3 || b == 40);
+	if (rnd() & 1)
+		INV(f)->barriers.wait_mask |= BIT(b);
+	else
+		INVO(f)->barriers.post_mask |= BIT(b);
+}
+
 static const struct mutation mutations[] = {
 	{ "host_mapped_inference.address misaligned", NPU_JSM_STATUS_PARSING_ERR,
-	  "host_mapped_inference.address", m_hpi_align },
+	  "host_mapped_inference.address", m_hpi_align, false },
 	{ "host_mapped_inference.width", NPU_JSM_STATUS_PARSING_ERR,
-	  "host_mapped_inference.width", m_width },
-	{ "HPI below the user range", NPU_JSM_STATUS_PARSING_ERR, "outside the user range", m_hpi_low },
-	{ "HPI above 4 GiB", NPU_JSM_STATUS_PARSING_ERR, "above 4 GiB", m_hpi_high },
+	  "host_mapped_inference.width", m_width, false },
+	{ "HPI below the user range", NPU_JSM_STATUS_PARSING_ERR, "outside the user range", m_hpi_low, false },
+	{ "HPI above 4 GiB", NPU_JSM_STATUS_PARSING_ERR, "above 4 GiB", m_hpi_high, false },
 	{ "HPI unmapped", NPU_JSM_STATUS_USER_CTX_VIOL_ERR, "host-parsed inference at 0x",
-	  m_hpi_unmapped },
-	{ "nn_slice_count_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_slice_count_", m_slices },
-	{ "nn_barriers_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_barriers_", m_barriers },
+	  m_hpi_unmapped, false },
+	{ "nn_slice_count_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_slice_count_", m_slices, false },
+	{ "nn_barriers_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_barriers_", m_barriers, false },
 	{ "nn_slice_length_", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "nn_slice_length_",
-	  m_slice_len },
-	{ "mapped_.count 0", NPU_JSM_STATUS_PARSING_ERR, "mapped_.count 0", m_mapped_0 },
+	  m_slice_len, false },
+	{ "mapped_.count 0", NPU_JSM_STATUS_PARSING_ERR, "mapped_.count 0", m_mapped_0, false },
 	{ "mapped_.count > 1", NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT, "mapped_.count",
-	  m_mapped_n },
+	  m_mapped_n, false },
 	{ "mapped_.address misaligned", NPU_JSM_STATUS_PARSING_ERR, "mapped_.address",
-	  m_mapped_align },
+	  m_mapped_align, false },
 	{ "mapped_.address above 4 GiB", NPU_JSM_STATUS_PARSING_ERR, "mapped_.address",
-	  m_mapped_high },
-	{ "vpu_nnrt_api_ver", NPU_JSM_STATUS_MVNCI_WRONG_INPUT_FORMAT, "vpu_nnrt_api_ver", m_api },
-	{ "a list's count", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, ".count", m_count },
-	{ "a list's alignment", NPU_JSM_STATUS_PARSING_ERR, "aligned", m_list_align },
+	  m_mapped_high, false },
+	{ "vpu_nnrt_api_ver", NPU_JSM_STATUS_MVNCI_WRONG_INPUT_FORMAT, "vpu_nnrt_api_ver", m_api, false },
+	{ "a list's count", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, ".count", m_count, false },
+	{ "a list's alignment", NPU_JSM_STATUS_PARSING_ERR, "aligned", m_list_align, false },
 	{ "a list outside the user range", NPU_JSM_STATUS_PARSING_ERR, "is not inside the user range",
-	  m_list_outside },
-	{ "task_storage_counts_", NPU_JSM_STATUS_PARSING_ERR, "task_storage_counts_", m_storage },
-	{ "real_id_", NPU_JSM_STATUS_PARSING_ERR, "real_id_", m_real_id },
-	{ "next_same_id_ backwards", NPU_JSM_STATUS_PARSING_ERR, "is not a later entry", m_next_back },
-	{ "next_same_id_ past the end", NPU_JSM_STATUS_PARSING_ERR, "next_same_id_", m_next_far },
+	  m_list_outside, false },
+	{ "task_storage_counts_", NPU_JSM_STATUS_PARSING_ERR, "task_storage_counts_", m_storage, false },
+	{ "real_id_", NPU_JSM_STATUS_PARSING_ERR, "real_id_", m_real_id, false },
+	{ "next_same_id_ backwards", NPU_JSM_STATUS_PARSING_ERR, "is not a later entry", m_next_back, false },
+	{ "next_same_id_ past the end", NPU_JSM_STATUS_PARSING_ERR, "next_same_id_", m_next_far, false },
 	{ "next_same_id_ to another barrier", NPU_JSM_STATUS_PARSING_ERR,
-	  "barrier_configs[2] uses barrier 3, but the previous use links to 1", m_next_other },
+	  "barrier_configs[2] uses barrier 3, but the previous use links to 1", m_next_other, false },
 	{ "a DMA task's barrier mask", NPU_JSM_STATUS_PARSING_ERR, "which no barrier config programs",
-	  m_mask },
-	{ "a 2D DMA task", NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT, "only 1D", m_2d },
-	{ "a DMA task's length", NPU_JSM_STATUS_PARSING_ERR, "is above 16 MB", m_len },
+	  m_mask, false },
+	{ "a 2D DMA task", NPU_JSM_STATUS_MVNCI_UNSUPPORTED_NETWORK_ELEMENT, "only 1D", m_2d, false },
+	{ "a DMA task's length", NPU_JSM_STATUS_PARSING_ERR, "is above 16 MB", m_len, false },
 	{ "a DMA task's source unmapped", NPU_JSM_STATUS_USER_CTX_VIOL_ERR, "context fault",
-	  m_dma_fault },
+	  m_dma_fault, false },
+	{ "invariant cluster", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "invariants[0].cluster",
+	  m_cluster, true },
+	{ "variant_count 0", NPU_JSM_STATUS_PARSING_ERR, "invariants[0].variant_count 0",
+	  m_var_count_0, true },
+	{ "variant_count too big", NPU_JSM_STATUS_PARSING_ERR, "2 of 2 variants are left",
+	  m_var_count_big, true },
+	{ "a variant's invariant_index", NPU_JSM_STATUS_PARSING_ERR, "but it belongs to invariants[0]",
+	  m_var_index, true },
+	{ "a variant's cluster", NPU_JSM_STATUS_PARSING_ERR, "but it belongs to invariants[0]",
+	  m_var_cluster, true },
+	{ "a variant of no invariant", NPU_JSM_STATUS_PARSING_ERR,
+	  "variants.count 3, but the invariants have 2", m_var_left, true },
+	{ "kernel_range_index", NPU_JSM_STATUS_PARSING_ERR, "kernel_range_index", m_range_index,
+	  true },
+	{ "invo_tile", NPU_JSM_STATUS_MVNCI_OUT_OF_RESOURCES, "invo_tile", m_invo_tile, true },
+	{ "kernel_args", NPU_JSM_STATUS_PARSING_ERR, "kernel_args", m_kernel_args, true },
+	{ "a compute task's barrier mask", NPU_JSM_STATUS_PARSING_ERR,
+	  "which no barrier config programs", m_compute_mask, true },
 };
 #define NMUT (sizeof(mutations) / sizeof(mutations[0]))
 
@@ -584,8 +688,9 @@ static void test_validation_fuzz(void)
 		uint32_t st;
 
 		hits[k]++;
-		inf_new(&H, &bad, SSID_A, chain_cap);
-		c.hpi = build_chain(&bad, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, len);
+		inf_new(&H, &bad, SSID_A, mutations[k].compute ? compute_cap : chain_cap);
+		c.hpi = (mutations[k].compute ? build_compute : build_chain)(&bad, io.va,
+			io.va + SZ_4K, io.va + 2 * SZ_4K, len);
 		c.width = (uint32_t)bad.bo.size;
 		mutations[k].apply(&bad, &c);
 		submit(&H, &q, id, cb_infer(&H, SSID_A, c.hpi, c.width, ev.va, id));
@@ -619,6 +724,38 @@ static void test_validation_fuzz(void)
 		CU_ASSERT(hits[k] > 0);
 	CU_ASSERT_NOT_EQUAL(dsu_state(&H), NPU_DSU_STATE_HALTED);
 	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+	teardown(&H);
+}
+
+/* Right DPU and activation tasks on a model without those engines (the
+ * model of this branch: the DPU and activation engines come with the dpu
+ * and barriers branches): MVNCI_NOT_IMPLEMENTED, said in the log, and the
+ * next job runs. When the engines are merged this test becomes the
+ * compute inference of docs/compute.md. */
+static void test_compute_without_engines(void)
+{
+	struct host H;
+	struct queue q;
+	struct ubo io, ev;
+	struct inf f, g;
+	uint64_t hpi;
+
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	io = ubo_new(&H, SSID_A, 3 * SZ_4K);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	inf_new(&H, &f, SSID_A, compute_cap);
+	hpi = build_compute(&f, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, 256);
+	submit(&H, &q, 0x600, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 1));
+	CU_ASSERT_EQUAL(status_of(&H, 0x600), NPU_JSM_STATUS_NOT_IMPLEMENTED);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "1 DPU invariants, but the model has no DPUs"));
+	inf_new(&H, &g, SSID_A, chain_cap);
+	hpi = build_chain(&g, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, 256);
+	submit(&H, &q, 0x601, cb_infer(&H, SSID_A, hpi, (uint32_t)g.bo.size, ev.va, 2));
+	CU_ASSERT_EQUAL(status_of(&H, 0x601), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 2);
 	teardown(&H);
 }
 
@@ -798,6 +935,8 @@ int main(void)
 		    test_dma_inference);
 	CU_add_test(s, "fuzzed fields: each ends with its status, the next job runs",
 		    test_validation_fuzz);
+	CU_add_test(s, "DPU and activation tasks without their engines: NOT_IMPLEMENTED",
+		    test_compute_without_engines);
 	CU_add_test(s, "deadlock ends the job with a status", test_deadlock);
 	CU_add_test(s, "a fault inside an inference; the other context runs",
 		    test_fault_in_inference);
