@@ -922,6 +922,54 @@ static void test_other_queues_run(void)
 	teardown(&H);
 }
 
+/* SSID_RELEASE of a context whose inference runs (8 x 4 MB on one engine):
+ * the job ends ABORTED (hw-facts §14.11), the engines it held go back once
+ * their transfer is over, and the other context's inference then runs. */
+static void test_release_during_inference(void)
+{
+	static const uint32_t cap[NPU_INF_LISTS] = { 8, 0, 0, 0, 0, 0, 0 };
+	struct host H;
+	struct queue qa, qb;
+	struct ubo big, ioa, eva;
+	struct inf fb, fa;
+	union npu_jsm_payload p;
+	struct npu_jsm_msg rsp;
+	uint64_t hpi;
+	const uint32_t len = 4u << 20;
+
+	setup(&H);
+	ctx_create(&H, SSID_B);
+	qa = queue_new(&H, 1);
+	qb = queue_new(&H, 2);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qa, SSID_A), 0);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &qb, SSID_B), 0);
+	big = ubo_new(&H, SSID_B, 2ull * len);
+	ioa = ubo_new(&H, SSID_A, 3 * SZ_4K);
+	eva = ubo_new(&H, SSID_A, SZ_4K);
+	inf_new(&H, &fb, SSID_B, cap);
+	for (unsigned i = 0; i < 8; i++)
+		npu_inf_dma(&fb.b, 0, big.va, big.va + len, len, 0, 0);
+	hpi = npu_inf_finish(&fb.b);
+	submit(&H, &qb, 0x700, cb_infer(&H, SSID_B, hpi, (uint32_t)fb.bo.size, 0, 0));
+	mh_advance(&H.h, 100000);                               /* 100 us: it runs */
+	memset(&p, 0, sizeof(p));
+	p.ssid.host_ssid = SSID_B;
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_SSID_RELEASE, &p,
+				 NPU_JSM_MSG_SSID_RELEASE_DONE, &rsp), 0);
+	CU_ASSERT_EQUAL(status_of(&H, 0x700), NPU_JSM_STATUS_ABORTED);
+	fill_bytes(up(&H, &ioa, 0, 512), 512, 11);
+	inf_new(&H, &fa, SSID_A, chain_cap);
+	hpi = build_chain(&fa, ioa.va, ioa.va + SZ_4K, ioa.va + 2 * SZ_4K, 512);
+	submit(&H, &qa, 0x701, cb_infer(&H, SSID_A, hpi, (uint32_t)fa.bo.size, eva.va, 7));
+	CU_ASSERT_EQUAL(status_of(&H, 0x701), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(memcmp(up(&H, &ioa, 2 * SZ_4K, 512), up(&H, &ioa, 0, 512), 512), 0);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, eva.pa), 7);
+	mh_advance(&H.h, 5 * MS);
+	CU_ASSERT(idle(&H));
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+	teardown(&H);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -941,6 +989,8 @@ int main(void)
 	CU_add_test(s, "a fault inside an inference; the other context runs",
 		    test_fault_in_inference);
 	CU_add_test(s, "other queues run while an inference does", test_other_queues_run);
+	CU_add_test(s, "SSID_RELEASE during an inference: ABORTED, the engines come back",
+		    test_release_during_inference);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
