@@ -159,6 +159,7 @@
 #define     NPU_LRT_DMA_ERR_BUS        6u /* host memory refused (bus mastering off, no RAM) */
 #define     NPU_LRT_DMA_ERR_MODE       7u /* unknown mode, COUNT 0 or above 4096, 2D in LIST */
 #define     NPU_LRT_DMA_ERR_BUSY       8u /* START while a transfer runs (it carries on) */
+#define     NPU_LRT_DMA_ERR_BARRIER    9u /* at its end a WAIT/POST barrier count was already 0 */
 #define NPU_LRT_DMA_DESC_LO        0x08u
 #define NPU_LRT_DMA_DESC_HI        0x0Cu
 #define NPU_LRT_DMA_COUNT          0x10u

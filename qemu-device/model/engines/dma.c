@@ -17,6 +17,13 @@
  * ends the transfer: everything planned before it is carried out, nothing
  * after it. Batching bounds the memory a guest can make the model use and
  * lets a later descriptor see what an earlier one wrote.
+ *
+ * Barriers (engines/barriers.c): START latches WAIT and POST; with a WAIT
+ * mask the engine is BUSY and WAITING until those barriers have no
+ * producers left, and only then reads its registers and plans the first
+ * batch. When the transfer ends, done or not, it counts itself off the
+ * barriers; an underflow there is ERR_BARRIER unless the transfer had
+ * already failed (the first error is the one reported).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +67,8 @@ struct dma_engine {
 	uint32_t status;
 	uint32_t done_desc, err_index;
 	uint64_t bytes, err_addr;
+	uint64_t wait, post;          /* WAIT/POST registers */
+	uint64_t run_wait, run_post;  /* latched by START */
 
 	/* the transfer in progress */
 	unsigned mode;
@@ -76,6 +85,7 @@ struct dma_engine {
 	struct dma_mapping *maps;
 	unsigned nmaps;
 	struct npum_work work;
+	struct npum_barrier_waiter waiter;
 	struct npum *n;
 };
 
@@ -105,6 +115,7 @@ static const char *const dma_err_names[] = {
 	[NPU_LRT_DMA_ERR_BUS] = "bus error",
 	[NPU_LRT_DMA_ERR_MODE] = "bad mode or count",
 	[NPU_LRT_DMA_ERR_BUSY] = "started while busy",
+	[NPU_LRT_DMA_ERR_BARRIER] = "barrier count below 0",
 };
 
 static void dma_irq_update(struct npum *n, struct dma_engine *e)
@@ -389,6 +400,11 @@ static uint64_t dma_batch_ns(const struct npum *n, uint64_t bytes)
 
 static void dma_finish(struct npum *n, struct dma_engine *e)
 {
+	if (!npum_barriers_task_end(n, e->run_wait, e->run_post) && !e->err_code) {
+		npum_guest_error(n, "DMA engine %u: a barrier of its WAIT/POST masks was already "
+				 "at 0", e->index);
+		e->err_code = NPU_LRT_DMA_ERR_BARRIER;
+	}
 	e->status &= ~NPU_LRT_DMA_STATUS_BUSY;
 	if (e->err_code) {
 		e->status |= NPU_LRT_DMA_STATUS_ERROR;
@@ -431,6 +447,28 @@ static void dma_batch_done(struct npum *n, struct npum_work *w)
 
 /* ---- Registers ------------------------------------------------------------------- */
 
+/* The transfer's barriers hold (at once, or later from barriers.c): run it. */
+static void dma_ready(struct npum *n, struct npum_barrier_waiter *w)
+{
+	struct dma_engine *e = (struct dma_engine *)((char *)w -
+						    offsetof(struct dma_engine, waiter));
+	unsigned mode = e->mode;
+	uint64_t what = mode == NPU_LRT_DMA_MODE_ARRAY || mode == NPU_LRT_DMA_MODE_LIST ? e->desc
+											: e->dst;
+
+	e->status &= ~NPU_LRT_ENGINE_STATUS_WAITING;
+	if (mode > NPU_LRT_DMA_MODE_COPY ||
+	    (mode == NPU_LRT_DMA_MODE_ARRAY && (!e->count || e->count > NPU_CMD_COPY_DESC_COUNT_MAX)))
+		dma_fail(e, NPU_LRT_DMA_ERR_MODE, what);
+	else if ((mode == NPU_LRT_DMA_MODE_ARRAY || mode == NPU_LRT_DMA_MODE_LIST) &&
+		 (e->desc & (NPU_COPY_DESC_ALIGN - 1)))
+		dma_fail(e, NPU_LRT_DMA_ERR_ALIGN, e->desc);
+	else
+		dma_plan(n, e);
+	npum_work_submit(n, &e->work,
+			 npum_now(n) + n->cfg.dma_setup_ns + dma_batch_ns(n, e->batch_bytes));
+}
+
 static void dma_start(struct npum *n, struct dma_engine *e, unsigned mode)
 {
 	uint64_t what = mode == NPU_LRT_DMA_MODE_ARRAY || mode == NPU_LRT_DMA_MODE_LIST ? e->desc
@@ -446,7 +484,9 @@ static void dma_start(struct npum *n, struct dma_engine *e, unsigned mode)
 		return;
 	}
 	e->mode = mode;
-	e->status = NPU_LRT_DMA_STATUS_BUSY;
+	e->status = NPU_LRT_DMA_STATUS_BUSY | (e->wait ? NPU_LRT_ENGINE_STATUS_WAITING : 0);
+	e->run_wait = e->wait;
+	e->run_post = e->post;
 	e->done_desc = e->err_index = 0;
 	e->bytes = e->err_addr = 0;
 	e->cur_index = 0;
@@ -459,16 +499,7 @@ static void dma_start(struct npum *n, struct dma_engine *e, unsigned mode)
 	dma_irq_update(n, e);
 	npum_trace_dma_start(n, e->index, mode < 4 ? dma_mode_names[mode] : "?", what, size,
 			     mode == NPU_LRT_DMA_MODE_FILL ? e->ssid_dst : e->ssid_src);
-	if (mode > NPU_LRT_DMA_MODE_COPY ||
-	    (mode == NPU_LRT_DMA_MODE_ARRAY && (!e->count || e->count > NPU_CMD_COPY_DESC_COUNT_MAX)))
-		dma_fail(e, NPU_LRT_DMA_ERR_MODE, what);
-	else if ((mode == NPU_LRT_DMA_MODE_ARRAY || mode == NPU_LRT_DMA_MODE_LIST) &&
-		 (e->desc & (NPU_COPY_DESC_ALIGN - 1)))
-		dma_fail(e, NPU_LRT_DMA_ERR_ALIGN, e->desc);
-	else
-		dma_plan(n, e);
-	npum_work_submit(n, &e->work,
-			 npum_now(n) + n->cfg.dma_setup_ns + dma_batch_ns(n, e->batch_bytes));
+	npum_barriers_wait(n, &e->waiter, e->run_wait);
 }
 
 static uint32_t reg_off(const struct npum_reg *r)
@@ -486,6 +517,8 @@ static uint64_t *dma_u64(struct dma_engine *e, uint32_t lo)
 	case NPU_LRT_DMA_LEN_LO:      return &e->len;
 	case NPU_LRT_DMA_BYTES_LO:    return &e->bytes;
 	case NPU_LRT_DMA_ERR_ADDR_LO: return &e->err_addr;
+	case NPU_LRT_DMA_WAIT_LO:     return &e->wait;
+	case NPU_LRT_DMA_POST_LO:     return &e->post;
 	default:                      return NULL;
 	}
 }
@@ -578,6 +611,10 @@ static const struct npum_reg dma_regs[] = {
 	DMA_REG(ERR_ADDR_LO, NPUM_REG_RO, rd_dma, NULL),
 	DMA_REG(ERR_ADDR_HI, NPUM_REG_RO, rd_dma, NULL),
 	DMA_REG(ERR_INDEX, NPUM_REG_RO, rd_dma, NULL),
+	DMA_REG(WAIT_LO, 0, rd_dma, wr_dma),
+	DMA_REG(WAIT_HI, 0, rd_dma, wr_dma),
+	DMA_REG(POST_LO, 0, rd_dma, wr_dma),
+	DMA_REG(POST_HI, 0, rd_dma, wr_dma),
 };
 
 static const struct npum_window dma_windows[] = {
@@ -609,6 +646,7 @@ static int dma_init(struct npum *n)
 		if (!e->ops || !e->maps)
 			return -1;
 		npum_work_init(n, &e->work, names[i], dma_run, dma_batch_done);
+		e->waiter.ready = dma_ready;
 	}
 	return 0;
 }
@@ -641,6 +679,7 @@ static void dma_ip_reset(struct npum *n)
 		struct dma_mapping *maps = e->maps;
 
 		dma_stop(n, e);
+		npum_barriers_cancel(n, &e->waiter);
 		memset((char *)e + offsetof(struct dma_engine, desc), 0,
 		       offsetof(struct dma_engine, ops) - offsetof(struct dma_engine, desc));
 		e->ops = ops;
