@@ -27,6 +27,13 @@
 #include "intel-npu/act_kernels.h"
 #include "intel-npu/cmdbuf.h"
 
+/* The numerics above need every operation rounded on its own: no fused
+ * multiply-add. GCC does not contract in ISO C mode (-std=c11); clang
+ * would, on hosts with FMA, without this. */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 /* Cost model (docs/deviations.md): a fixed start, then per element. */
 #define ACT_SETUP_NS          1000u
 #define ACT_PS_SIMPLE         125u     /* CONVERT, RELU, CLAMP */
