@@ -28,10 +28,12 @@
 #include "intel-npu/cmdbuf.h"
 
 /* The numerics above need every operation rounded on its own: no fused
- * multiply-add. GCC does not contract in ISO C mode (-std=c11); clang
- * would, on hosts with FMA, without this. */
+ * multiply-add, which compilers may otherwise form on hosts with FMA
+ * (GCC in GNU C mode, as QEMU builds; clang by default). */
 #ifdef __clang__
 #pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
 #endif
 
 /* Cost model (docs/deviations.md): a fixed start, then per element. */
