@@ -497,6 +497,34 @@ static void test_ip_reset(void)
 	mp_fini(&P);
 }
 
+/* VPU_STATUS.IDLE (hw-facts §3.6) is 0 while a task runs or waits. */
+static void test_not_idle_while_busy(void)
+{
+	struct npu_act_args a = args_for(NPU_ACT_MAX_ELEMENTS / 2, NPU_ACT_TYPE_U8, NPU_ACT_TYPE_U8);
+	struct npum *n;
+
+	mp_init(&P, NULL);
+	mp_sleep_boot(&P);               /* WFI: the core itself is idle */
+	n = P.h.npu;
+	mp_run(&P, 10000);
+	CU_ASSERT_TRUE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	put_args(ARGS_AT, &a);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ACT_KERNEL), NPU_ACT_KERNEL_SIGMOID);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ACT_ARGS), ARGS_AT);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_CTRL), NPU_LRT_DMA_CTRL_START);
+	CU_ASSERT_FALSE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	mp_run(&P, 10000000);
+	CU_ASSERT_TRUE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	/* waiting on a barrier is not idle either */
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_STATUS), NPU_LRT_DMA_STATUS_DONE);
+	npum_lrt_space_write(n, NPU_LRT_BARRIER_PRODUCERS(6), 1);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_WAIT_LO), NPU_BIT(6));
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_CTRL), NPU_LRT_DMA_CTRL_START);
+	mp_run(&P, 10000000);
+	CU_ASSERT_FALSE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	mp_fini(&P);
+}
+
 /* Hostile firmware: random kernels, argument blocks, masks and barrier
  * counts on all four engines and both DMA engines. Nothing may crash or
  * write outside the CMX (the sanitizers and valgrind watch); every engine
@@ -606,6 +634,7 @@ int main(void)
 	CU_add_test(s, "bad kernel and arguments: DESC, ADDR", test_bad_arguments);
 	CU_add_test(s, "barriers, BUSY, interrupt, W1C", test_barriers_and_irq);
 	CU_add_test(s, "IP reset stops running and waiting tasks", test_ip_reset);
+	CU_add_test(s, "VPU_STATUS.IDLE is 0 while a task runs or waits", test_not_idle_while_busy);
 	CU_add_test(s, "hostile firmware: random tasks, no crash, IP reset", test_hostile_random);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -612,6 +612,14 @@ static const struct npum_window act_windows[] = {
 		    NPU_LRT_ACTS * NPU_LRT_ENGINE_REGS_SIZE, false, act_regs),
 };
 
+bool npum_act_busy(struct npum *n)
+{
+	for (unsigned i = 0; i < NPU_LRT_ACTS; i++)
+		if (engine(n, i)->status & NPU_LRT_DMA_STATUS_BUSY)
+			return true;
+	return false;
+}
+
 /* ---- Block ------------------------------------------------------------------------ */
 
 static int act_init(struct npum *n)
