@@ -497,6 +497,127 @@ static void test_ip_reset(void)
 	mp_fini(&P);
 }
 
+/* VPU_STATUS.IDLE (hw-facts §3.6) is 0 while a task runs or waits. */
+static void test_not_idle_while_busy(void)
+{
+	struct npu_act_args a = args_for(NPU_ACT_MAX_ELEMENTS / 2, NPU_ACT_TYPE_U8, NPU_ACT_TYPE_U8);
+	struct npum *n;
+
+	mp_init(&P, NULL);
+	mp_sleep_boot(&P);               /* WFI: the core itself is idle */
+	n = P.h.npu;
+	mp_run(&P, 10000);
+	CU_ASSERT_TRUE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	put_args(ARGS_AT, &a);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ACT_KERNEL), NPU_ACT_KERNEL_SIGMOID);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ACT_ARGS), ARGS_AT);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_CTRL), NPU_LRT_DMA_CTRL_START);
+	CU_ASSERT_FALSE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	mp_run(&P, 10000000);
+	CU_ASSERT_TRUE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	/* waiting on a barrier is not idle either */
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_STATUS), NPU_LRT_DMA_STATUS_DONE);
+	npum_lrt_space_write(n, NPU_LRT_BARRIER_PRODUCERS(6), 1);
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_WAIT_LO), NPU_BIT(6));
+	npum_lrt_space_write(n, ACT(3, NPU_LRT_ENGINE_CTRL), NPU_LRT_DMA_CTRL_START);
+	mp_run(&P, 10000000);
+	CU_ASSERT_FALSE(mh_rd32(&P.h, NPU_BAR_REGB, NPU_BTRS_VPU_STATUS) & NPU_BTRS_VPU_STATUS_IDLE);
+	mp_fini(&P);
+}
+
+/* Hostile firmware: random kernels, argument blocks, masks and barrier
+ * counts on all four engines and both DMA engines. Nothing may crash or
+ * write outside the CMX (the sanitizers and valgrind watch); every engine
+ * ends idle or waiting, and IP reset brings all of it back. */
+static uint32_t rnd(uint64_t *seed)
+{
+	*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*seed >> 33);
+}
+
+static void test_hostile_random(void)
+{
+	uint64_t seed = 0x9E3779B97F4A7C15ull;
+	struct npum *n;
+
+	boot();
+	n = P.h.npu;
+#define RND() rnd(&seed)
+	for (int round = 0; round < 300; round++) {
+		unsigned e = RND() % NPU_LRT_ACTS;
+		uint8_t *blk = cmx(ARGS_AT + 64 * e);
+		uint32_t w;
+
+		for (unsigned i = 0; i < 64; i += 4) {
+			w = RND();
+			memcpy(blk + i, &w, 4);
+		}
+		if (RND() & 1) {            /* often nearly valid */
+			uint32_t cnt = 1 + RND() % 4096, it = RND() % 5, ot = RND() % 5;
+			struct npu_act_args a = args_for(cnt, it, ot);
+
+			a.input = NPU_CMX_BASE + RND() % (NPU_CMX_SIZE + 0x100);
+			a.output = NPU_CMX_BASE + RND() % (NPU_CMX_SIZE + 0x100);
+			a.axis_len = RND() % 9;
+			a.in_zero_point = (int)(RND() % 300) - 150;
+			a.param[0] = -1;
+			a.param[1] = 1;
+			memcpy(blk, &a, sizeof(a));
+		}
+		npum_lrt_space_write(n, NPU_LRT_BARRIER_PRODUCERS(RND() % 64), RND() % 3);
+		npum_lrt_space_write(n, NPU_LRT_BARRIER_CONSUMERS(RND() % 64), RND() % 3);
+		npum_lrt_space_write(n, ACT(e, NPU_LRT_ACT_KERNEL), RND() % 12);
+		npum_lrt_space_write(n, ACT(e, NPU_LRT_ACT_ARGS),
+				     RND() % 8 ? ARGS_AT + 64 * e : RND());
+		npum_lrt_space_write(n, ACT(e, NPU_LRT_ENGINE_WAIT_LO), RND() % 4 ? 0 : RND());
+		npum_lrt_space_write(n, ACT(e, NPU_LRT_ENGINE_POST_HI), RND() % 4 ? 0 : RND());
+		npum_lrt_space_write(n, ACT(e, NPU_LRT_ENGINE_STATUS), RND());
+		npum_lrt_space_write(n, ACT(e, NPU_LRT_ENGINE_CTRL), 1);
+		if (RND() % 4 == 0) {
+			unsigned d = RND() % NPU_LRT_DMA_ENGINES;
+
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_SRC_LO,
+					     NPU_CMX_BASE + RND() % NPU_CMX_SIZE);
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_DST_LO,
+					     NPU_CMX_BASE + RND() % NPU_CMX_SIZE);
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_LEN_LO, RND() % 4096);
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_WAIT_LO, RND());
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_POST_HI, RND());
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_STATUS, RND());
+			npum_lrt_space_write(n, NPU_LRT_DMA_BASE(d) + NPU_LRT_DMA_CTRL,
+					     NPU_LRT_DMA_CTRL_START |
+					     NPU_FLD_PREP(NPU_LRT_DMA_CTRL_MODE, NPU_LRT_DMA_MODE_COPY));
+		}
+		if (RND() % 3 == 0) {
+			uint64_t wm = (uint64_t)RND() << 32;
+
+			wm |= RND();
+			npum_barriers_task_end(n, wm, RND());
+		}
+		if (RND() % 50 == 0)
+			npum_lrt_space_write(n, NPU_LRT_BARRIER_FREED_LO, UINT32_MAX);
+		mh_advance(&P.h, RND() % 20000);
+	}
+#undef RND
+	mh_advance(&P.h, 100000000);
+	for (unsigned e = 0; e < NPU_LRT_ACTS; e++) {
+		uint32_t st = 0;
+
+		CU_ASSERT_EQUAL(npum_lrt_space_read(n, ACT(e, NPU_LRT_ENGINE_STATUS), &st), 0);
+		/* not stuck running: idle, or waiting on a barrier */
+		CU_ASSERT_TRUE(!(st & NPU_LRT_DMA_STATUS_BUSY) || (st & NPU_LRT_ENGINE_STATUS_WAITING));
+	}
+	CU_ASSERT_TRUE(P.h.guest_errors > 0);
+	npum_ip_reset(n);
+	for (unsigned e = 0; e < NPU_LRT_ACTS; e++) {
+		uint32_t st = 1;
+
+		CU_ASSERT_EQUAL(npum_lrt_space_read(n, ACT(e, NPU_LRT_ENGINE_STATUS), &st), 0);
+		CU_ASSERT_EQUAL(st, 0);
+	}
+	mp_fini(&P);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -513,6 +634,8 @@ int main(void)
 	CU_add_test(s, "bad kernel and arguments: DESC, ADDR", test_bad_arguments);
 	CU_add_test(s, "barriers, BUSY, interrupt, W1C", test_barriers_and_irq);
 	CU_add_test(s, "IP reset stops running and waiting tasks", test_ip_reset);
+	CU_add_test(s, "VPU_STATUS.IDLE is 0 while a task runs or waits", test_not_idle_while_busy);
+	CU_add_test(s, "hostile firmware: random tasks, no crash, IP reset", test_hostile_random);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -27,6 +27,15 @@
 #include "intel-npu/act_kernels.h"
 #include "intel-npu/cmdbuf.h"
 
+/* The numerics above need every operation rounded on its own: no fused
+ * multiply-add, which compilers may otherwise form on hosts with FMA
+ * (GCC in GNU C mode, as QEMU builds; clang by default). */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 /* Cost model (docs/deviations.md): a fixed start, then per element. */
 #define ACT_SETUP_NS          1000u
 #define ACT_PS_SIMPLE         125u     /* CONVERT, RELU, CLAMP */
@@ -602,6 +611,14 @@ static const struct npum_window act_windows[] = {
 	NPUM_WINDOW("LRT_ACT", NPUM_SPACE_LRT, NPU_LRT_ACT_BASE(0),
 		    NPU_LRT_ACTS * NPU_LRT_ENGINE_REGS_SIZE, false, act_regs),
 };
+
+bool npum_act_busy(struct npum *n)
+{
+	for (unsigned i = 0; i < NPU_LRT_ACTS; i++)
+		if (engine(n, i)->status & NPU_LRT_DMA_STATUS_BUSY)
+			return true;
+	return false;
+}
 
 /* ---- Block ------------------------------------------------------------------------ */
 
