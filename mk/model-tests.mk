@@ -14,7 +14,7 @@ MODEL_PROG    := $(BUILD)/host/tests/unit/model_prog.o
 
 MODEL_BLOCK_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,\
                        test_model_regs test_model_btrs test_model_ip test_model_lrt \
-                       test_model_dma test_model_barriers)
+                       test_model_dma test_model_barriers test_model_act)
 # The core (block table, events, off-thread work on a real thread, the trace
 # decoder) with its own minimal host.
 MODEL_CORE_TEST   := $(BUILD)/tests/unit/test_model_core
@@ -27,7 +27,7 @@ $(MODEL_BLOCK_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/host/tests/unit/%.o $(MODE
 		$(MODEL_HARNESS) $(MODEL_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
-	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) -lm
 
 $(MODEL_CORE_TEST): $(BUILD)/host/tests/unit/test_model_core.o $(MODEL_LIB)
 	@mkdir -p $(dir $@)

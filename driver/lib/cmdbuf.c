@@ -218,6 +218,25 @@ int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t 
 	return 0;
 }
 
+int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t inference_id, uint64_t hpi_va,
+			 uint32_t hpi_size)
+{
+	struct npu_cmd_inference_execute *c;
+
+	if (hpi_size < NPU_CMDBUF_HPI_SIZE)
+		return refuse(cb, -EINVAL, "INFERENCE_EXECUTE: %u bytes of host-parsed inference; "
+			      "it is %u (hw-facts §16.3)", hpi_size, NPU_CMDBUF_HPI_SIZE);
+	if (aligned(cb, "INFERENCE_EXECUTE", hpi_va, NPU_CMDBUF_HPI_ALIGN))
+		return cb->err;
+	c = cmd_alloc(cb, NPU_CMD_INFERENCE_EXECUTE, sizeof(*c));
+	if (!c)
+		return cb->err;
+	c->inference_id = inference_id;
+	c->host_mapped_inference.address = hpi_va;
+	c->host_mapped_inference.width = hpi_size;
+	return 0;
+}
+
 int npu_cmdbuf_raw(struct npu_cmdbuf *cb, uint16_t type, const void *body, size_t body_size)
 {
 	size_t size = (sizeof(struct npu_cmd_header) + body_size + NPU_CMD_ALIGN - 1) &

@@ -337,7 +337,10 @@ int npum_mmu_translate(struct npum *n, unsigned sid, uint32_t ssid, uint64_t va,
 		       uint64_t *pa);
 
 /* ---- engines/dma.c ------------------------------------------------------------ */
-bool npum_dma_busy(struct npum *n);            /* a transfer is running */
+bool npum_dma_busy(struct npum *n);            /* a transfer is running or waiting */
+
+/* ---- engines/act.c ------------------------------------------------------------ */
+bool npum_act_busy(struct npum *n);            /* a task is running or waiting */
 
 /* ---- engines/barriers.c: hardware barriers (lrt.h NPU_LRT_BARRIER_*) ----------
  * How an engine takes part in barriers: at START it registers a waiter with

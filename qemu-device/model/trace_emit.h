@@ -258,6 +258,34 @@ static inline void npum_trace_barrier_wait(struct npum *n, const char *event, ui
 	npum_trace_emit(n, &r);
 }
 
+static inline void npum_trace_act_start(struct npum *n, uint32_t engine, uint32_t kernel, uint32_t args, uint64_t wait, uint64_t post)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_ACT_START;
+	r.f[0].u = engine;
+	r.f[1].u = kernel;
+	r.f[2].u = args;
+	r.f[3].u = wait;
+	r.f[4].u = post;
+	npum_trace_emit(n, &r);
+}
+
+static inline void npum_trace_act_done(struct npum *n, uint32_t engine, const char *result, uint32_t count)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_ACT_DONE;
+	r.f[0].u = engine;
+	r.f[1].s = result;
+	r.f[2].u = count;
+	npum_trace_emit(n, &r);
+}
+
 static inline void npum_trace_work(struct npum *n, const char *name, const char *event, uint64_t due_ns)
 {
 	struct npum_trace_rec r;

@@ -188,6 +188,29 @@ static void test_refusals(void)
 	CU_ASSERT_EQUAL_FATAL(npu_cmdbuf_init(&cb, mem, VA, 4096), 0);
 	CU_ASSERT_EQUAL(npu_cmdbuf_nop(&cb, 12), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(npu_cmdbuf_error(&cb), "multiple of 8"));
+	CU_ASSERT_EQUAL_FATAL(npu_cmdbuf_init(&cb, mem, VA, 4096), 0);
+	CU_ASSERT_EQUAL(npu_cmdbuf_inference(&cb, 1, VA + 0x804, 384), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_cmdbuf_error(&cb), "INFERENCE_EXECUTE"));
+	CU_ASSERT_EQUAL_FATAL(npu_cmdbuf_init(&cb, mem, VA, 4096), 0);
+	CU_ASSERT_EQUAL(npu_cmdbuf_inference(&cb, 1, VA + 0x800, 383), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(npu_cmdbuf_error(&cb), "384"));
+}
+
+/* INFERENCE_EXECUTE: 32 bytes, the id, the HPI's address and size (§16.1) */
+static void test_inference(void)
+{
+	const struct npu_cmd_inference_execute *c;
+
+	CU_ASSERT_EQUAL_FATAL(npu_cmdbuf_init(&cb, mem, VA, 4096), 0);
+	CU_ASSERT_EQUAL(npu_cmdbuf_inference(&cb, 7, VA + 0x808, 4096), 0);
+	CU_ASSERT_EQUAL(npu_cmdbuf_finish(&cb), 0);
+	c = cmd_at(hdr()->cmd_offset);
+	CU_ASSERT_EQUAL(c->header.type, NPU_CMD_INFERENCE_EXECUTE);
+	CU_ASSERT_EQUAL(c->header.size, 32);
+	CU_ASSERT_EQUAL(c->inference_id, 7);
+	CU_ASSERT_EQUAL(c->host_mapped_inference.address, VA + 0x808);
+	CU_ASSERT_EQUAL(c->host_mapped_inference.width, 4096);
+	CU_ASSERT_EQUAL(hdr()->cmd_buffer_size, hdr()->cmd_offset + 32);
 }
 
 static void test_full(void)
@@ -235,6 +258,7 @@ int main(void)
 	CU_add_test(s, "refusals", test_refusals);
 	CU_add_test(s, "full buffer", test_full);
 	CU_add_test(s, "raw command", test_raw);
+	CU_add_test(s, "INFERENCE_EXECUTE", test_inference);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -69,6 +69,13 @@ int npu_cmdbuf_fence_signal(struct npu_cmdbuf *cb, uint64_t va, uint64_t value);
 int npu_cmdbuf_copy(struct npu_cmdbuf *cb, uint64_t dst, uint64_t src, uint64_t size);
 /* MEMORY_FILL of size bytes (> 0) at va (64-byte aligned on 37xx) */
 int npu_cmdbuf_fill(struct npu_cmdbuf *cb, uint64_t va, uint64_t size, uint32_t pattern);
+/* INFERENCE_EXECUTE (hw-facts §16.1): run the mapped inference whose
+ * VpuHostParsedInference (384 bytes, 8-byte aligned) is at hpi_va, in a
+ * buffer of hpi_size bytes; inference_id as the host numbers them. */
+#define NPU_CMDBUF_HPI_SIZE   384u
+#define NPU_CMDBUF_HPI_ALIGN  8u
+int npu_cmdbuf_inference(struct npu_cmdbuf *cb, uint64_t inference_id, uint64_t hpi_va,
+			 uint32_t hpi_size);
 /* Any command, unchecked but for size: type, then body_size bytes of body
  * (the command is 4 + body_size bytes, padded to 8; body NULL: zeros). For tests of the
  * firmware's refusals. */

@@ -237,8 +237,9 @@ static uint64_t rd_vpu_status(struct npum *n, const struct npum_reg *r, unsigned
 
 	if (npum_ip_powered(n)) {
 		v |= NPU_BTRS_VPU_STATUS_READY;
-		/* idle: the control core waits for work and no engine moves data */
-		if (npum_lrt_idle(n) && !npum_dma_busy(n))
+		/* idle: the control core waits for work and no engine has a
+		 * task, running or waiting on barriers */
+		if (npum_lrt_idle(n) && !npum_dma_busy(n) && !npum_act_busy(n))
 			v |= NPU_BTRS_VPU_STATUS_IDLE;
 	}
 	return v;
