@@ -18,6 +18,7 @@
 #include <CUnit/Basic.h>
 
 #include "fw_host.h"
+#include "intel-npu/act_kernels.h"
 #include "intel-npu/cmdbuf.h"
 #include "intel-npu/jobq.h"
 #include "intel-npu/lrt.h"
@@ -727,6 +728,72 @@ static void test_validation_fuzz(void)
 	teardown(&H);
 }
 
+/* DMA -> activation -> DMA: the input and the kernel's argument block go to
+ * the CMX by two DMA tasks (both producers of barrier 1), a RELU invocation
+ * on tile 1 waits on barrier 1 and posts barrier 2, the result goes back
+ * by a DMA task on the other engine that waits on barrier 2. int8 in and
+ * out, scale 1, zero point 0: out = max(in, 0) exactly. */
+static void test_act_inference(void)
+{
+	static const uint32_t cap[NPU_INF_LISTS] = { 2, 1, 0, 0, 1, 1, 2 };
+	struct host H;
+	struct queue q;
+	struct ubo io, ev;
+	struct inf f;
+	struct npu_act_args *a;
+	uint64_t hpi;
+	const uint32_t n = 3000, X = WORKSPACE + NPU_CMX_SLICE_SIZE, Y = X + 0x4000,
+		       ARGS = X + 0x8000;
+	int8_t *in, *out;
+	int r;
+
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	io = ubo_new(&H, SSID_A, 3 * SZ_4K);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	in = up(&H, &io, 0, n);
+	out = up(&H, &io, SZ_4K, n);
+	for (uint32_t i = 0; i < n; i++)
+		in[i] = (int8_t)(i * 37u + 11u);
+	memset(out, 0x7F, n);
+	a = up(&H, &io, 2 * SZ_4K, sizeof(*a));
+	memset(a, 0, sizeof(*a));
+	a->input = X;
+	a->output = Y;
+	a->count = n;
+	a->in_type = a->out_type = NPU_ACT_TYPE_I8;
+	a->in_scale = a->out_scale = 1.0f;
+	inf_new(&H, &f, SSID_A, cap);
+	npu_inf_barrier(&f.b, 1, 2, 1);
+	npu_inf_barrier(&f.b, 2, 1, 1);
+	npu_inf_dma(&f.b, 0, io.va, X, n, 0, BIT(1));
+	npu_inf_dma(&f.b, 0, io.va + 2 * SZ_4K, ARGS, sizeof(*a), 0, BIT(1));
+	r = npu_inf_range(&f.b, NPU_ACT_KERNEL_RELU);
+	npu_inf_act(&f.b, 1, (uint32_t)r, ARGS, BIT(1), BIT(2));
+	npu_inf_dma(&f.b, 1, Y, io.va + SZ_4K, n, BIT(2), 0);
+	hpi = npu_inf_finish(&f.b);
+	CU_ASSERT_FATAL(hpi != 0);
+	submit(&H, &q, 0x650, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 1));
+	CU_ASSERT_EQUAL(status_of(&H, 0x650), NPU_JSM_STATUS_SUCCESS);
+	for (uint32_t i = 0; i < n; i++)
+		if (out[i] != (in[i] > 0 ? in[i] : 0)) {
+			CU_FAIL("RELU result");
+			fprintf(stderr, "\n  out[%u] = %d for in %d\n", i, out[i], in[i]);
+			break;
+		}
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 1);
+
+	/* a kernel id the engines do not have: the engine's error ends the job */
+	((struct npu_act_kernel_range *)npu_inf_elem(&f.b, NPU_INF_RANGE, 0))->kernel_entry = 0x77;
+	submit(&H, &q, 0x651, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 2));
+	CU_ASSERT_EQUAL(status_of(&H, 0x651), NPU_JSM_STATUS_PROCESSING_ERR);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "act 2 invocation 0: engine error 1"));
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 1);
+	teardown(&H);
+}
+
 /* Right DPU and activation tasks on a model without those engines (the
  * model of this branch: the DPU and activation engines come with the dpu
  * and barriers branches): MVNCI_NOT_IMPLEMENTED, said in the log, and the
@@ -983,6 +1050,8 @@ int main(void)
 		    test_dma_inference);
 	CU_add_test(s, "fuzzed fields: each ends with its status, the next job runs",
 		    test_validation_fuzz);
+	CU_add_test(s, "DMA -> activation RELU -> DMA through barriers, exact",
+		    test_act_inference);
 	CU_add_test(s, "DPU and activation tasks without their engines: NOT_IMPLEMENTED",
 		    test_compute_without_engines);
 	CU_add_test(s, "deadlock ends the job with a status", test_deadlock);
