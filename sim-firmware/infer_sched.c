@@ -65,6 +65,13 @@ static uint32_t bar_program(uint32_t b, uint32_t cfg)
 	uint32_t status = 0;
 
 	while (cfg != NPU_NNRT_NO_NEXT) {
+		/* the guest may rewrite the configs while the inference runs: a
+		 * link must still go forward inside the list (no loop, no wrap) */
+		if (cfg >= inf.list_n[INF_L_BAR] ||
+		    (inf.bar_cfg[b] != NPU_NNRT_NO_NEXT && cfg <= inf.bar_cfg[b]))
+			return inf_fail(NPU_JSM_STATUS_PARSING_ERR, "barrier %lu: next use %lu is "
+					"not a later entry below %lu (changed while the inference "
+					"ran)", b, cfg, inf.list_n[INF_L_BAR]);
 		if (inf_read(inf.list_va[INF_L_BAR] + cfg * 12u, &c, sizeof(c), "barrier config",
 			     &status))
 			return status;

@@ -1037,6 +1037,55 @@ static void test_release_during_inference(void)
 	teardown(&H);
 }
 
+/* The guest rewrites a barrier config while its inference runs (during a
+ * 4 MB first stage): the link of barrier 3's second use now points back
+ * at its first. The firmware reads each use as it programs it and ends the
+ * job instead of looping; the next job runs. */
+static void test_config_changed_while_running(void)
+{
+	static const uint32_t cap[NPU_INF_LISTS] = { 2, 2, 0, 0, 0, 0, 3 };
+	struct host H;
+	struct queue q;
+	struct ubo big, io, ev;
+	struct inf f, g;
+	uint64_t hpi, starts;
+	const uint32_t len = 4u << 20;
+
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	big = ubo_new(&H, SSID_A, 2ull * len);
+	io = ubo_new(&H, SSID_A, 3 * SZ_4K);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	inf_new(&H, &f, SSID_A, cap);
+	npu_inf_barrier(&f.b, 3, 1, 1);
+	npu_inf_barrier(&f.b, 40, 1, 1);
+	npu_inf_barrier(&f.b, 3, 1, 1);
+	npu_inf_dma(&f.b, 1, big.va, big.va + len, len, 0, BIT(3));
+	npu_inf_dma(&f.b, 0, io.va, WORKSPACE, 64, BIT(3), BIT(40));
+	npu_inf_dma(&f.b, 1, WORKSPACE, io.va + SZ_4K, 64, BIT(40), BIT(3));
+	npu_inf_dma(&f.b, 0, io.va + SZ_4K, io.va + 2 * SZ_4K, 64, BIT(3), 0);
+	hpi = npu_inf_finish(&f.b);
+	starts = H.h.traces[NPUM_TRACE_DMA_START];
+	submit(&H, &q, 0x800, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 1));
+	/* two list copies, then stage 1 (262 us at the model's 16 GB/s) */
+	for (unsigned t = 0; t < 1000 && H.h.traces[NPUM_TRACE_DMA_START] < starts + 3; t++)
+		mh_advance(&H.h, 1000);
+	CU_ASSERT_FATAL(H.h.traces[NPUM_TRACE_DMA_START] == starts + 3);
+	BC(&f, 2)->next_same_id_ = 0;
+	CU_ASSERT_EQUAL(status_of(&H, 0x800), NPU_JSM_STATUS_PARSING_ERR);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "barrier 3: next use 0 is not a later entry below 3 "
+			  "(changed while the inference ran)"));
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 0);
+	inf_new(&H, &g, SSID_A, chain_cap);
+	hpi = build_chain(&g, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, 256);
+	submit(&H, &q, 0x801, cb_infer(&H, SSID_A, hpi, (uint32_t)g.bo.size, ev.va, 2));
+	CU_ASSERT_EQUAL(status_of(&H, 0x801), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(H.h.guest_errors, 0);
+	teardown(&H);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1060,6 +1109,8 @@ int main(void)
 	CU_add_test(s, "other queues run while an inference does", test_other_queues_run);
 	CU_add_test(s, "SSID_RELEASE during an inference: ABORTED, the engines come back",
 		    test_release_during_inference);
+	CU_add_test(s, "a barrier config rewritten while the inference runs",
+		    test_config_changed_while_running);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
