@@ -314,6 +314,66 @@ static void test_dma_inference(void)
 	teardown(&H);
 }
 
+/* The builder alone: layout (HPI at +0, mapped inference at +384, lists at
+ * their alignment), links, counts, and its refusals. */
+static void test_builder(void)
+{
+	static const uint32_t cap[NPU_INF_LISTS] = { 1, 1, 1, 2, 1, 1, 3 };
+	static uint8_t buf[16384] __attribute__((aligned(64)));
+	struct npu_inf_builder b;
+	struct npu_mapped_inference *m;
+	struct npu_barrier_count_config *c0;
+	const uint64_t va = 0xC0100000u;
+	uint32_t size = npu_inf_size(cap);
+
+	CU_ASSERT_FATAL(size > 0 && size <= sizeof(buf));
+	CU_ASSERT_EQUAL(npu_inf_init(&b, buf, va + 8, sizeof(buf), cap), NPU_INF_ERR_VA);
+	CU_ASSERT_EQUAL(npu_inf_init(&b, buf, 0xFFFFFF00u, sizeof(buf), cap), NPU_INF_ERR_VA);
+	CU_ASSERT_EQUAL(npu_inf_init(&b, buf, va, size - 1, cap), NPU_INF_ERR_SPACE);
+	CU_ASSERT_EQUAL(npu_inf_finish(&b), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_inf_init(&b, buf, va, size, cap), NPU_INF_OK);
+	CU_ASSERT_EQUAL(npu_inf_barrier(&b, 5, 1, 2), 0);
+	CU_ASSERT_EQUAL(npu_inf_barrier(&b, 6, 1, 1), 1);
+	CU_ASSERT_EQUAL(npu_inf_barrier(&b, 5, 2, 1), 2);
+	CU_ASSERT_EQUAL(npu_inf_dma(&b, 0, 1, 2, 3, BIT(5), 0), 0);
+	CU_ASSERT_EQUAL(npu_inf_dpu(&b, 1, 0, BIT(6), NULL, 2, NULL), 0);
+	CU_ASSERT_EQUAL(npu_inf_range(&b, 7), 0);
+	CU_ASSERT_EQUAL(npu_inf_act(&b, 1, 0, NPU_CMX_BASE, BIT(6), 0), 0);
+	CU_ASSERT_EQUAL(npu_inf_finish(&b), va);
+	m = npu_inf_mapped(&b);
+	CU_ASSERT_EQUAL(npu_inf_hpi(&b)->mapped_.address, va + 384);
+	CU_ASSERT_EQUAL(npu_inf_hpi(&b)->mapped_.count, 1);
+	CU_ASSERT_EQUAL(npu_inf_hpi(&b)->resource_requirements_.nn_slice_count_, 2);
+	CU_ASSERT_EQUAL(m->vpu_nnrt_api_ver, NPU_API_VERSION(7, 0));
+	CU_ASSERT_EQUAL(m->dma_tasks[0].count, 1);
+	CU_ASSERT_EQUAL(m->dma_tasks[0].address % 64, 0);
+	CU_ASSERT_EQUAL(m->dma_tasks[1].count, 0);
+	CU_ASSERT_EQUAL(m->dma_tasks[1].address, 0);
+	CU_ASSERT_EQUAL(m->variants.count, 2);
+	CU_ASSERT_EQUAL(m->barrier_configs.count, 3);
+	CU_ASSERT_EQUAL(m->task_storage_counts_.dpu_variant_count, 2);
+	c0 = npu_inf_elem(&b, NPU_INF_BAR, 0);
+	CU_ASSERT_EQUAL(c0->next_same_id_, 2);
+	CU_ASSERT_EQUAL(((struct npu_barrier_count_config *)npu_inf_elem(&b, NPU_INF_BAR, 1))
+			->next_same_id_, NPU_NNRT_NO_NEXT);
+	CU_ASSERT_EQUAL(((struct npu_dma_task *)npu_inf_elem(&b, NPU_INF_DMA0, 0))
+			->transaction_.u.barriers1d.cons_mask, BIT(5));
+	CU_ASSERT_EQUAL(((struct npu_dpu_variant *)npu_inf_elem(&b, NPU_INF_VAR, 1))
+			->invariant, (uint32_t)npu_inf_elem_va(&b, NPU_INF_INV, 0));
+	CU_ASSERT_EQUAL(((struct npu_act_kernel_range *)npu_inf_elem(&b, NPU_INF_RANGE, 0))
+			->kernel_invo_count, 1);
+	/* refusals: a full list, an engine or barrier out of range; sticky */
+	CU_ASSERT_EQUAL(npu_inf_dma(&b, 0, 1, 2, 3, 0, 0), NPU_INF_ERR_FULL);
+	CU_ASSERT_EQUAL(npu_inf_finish(&b), 0);
+	CU_ASSERT_EQUAL_FATAL(npu_inf_init(&b, buf, va, size, cap), NPU_INF_OK);
+	CU_ASSERT_EQUAL(npu_inf_dma(&b, 2, 1, 2, 3, 0, 0), NPU_INF_ERR_ARG);
+	CU_ASSERT_EQUAL_FATAL(npu_inf_init(&b, buf, va, size, cap), NPU_INF_OK);
+	CU_ASSERT_EQUAL(npu_inf_barrier(&b, 64, 1, 1), NPU_INF_ERR_ARG);
+	CU_ASSERT_EQUAL_FATAL(npu_inf_init(&b, buf, va, size, cap), NPU_INF_OK);
+	CU_ASSERT_EQUAL(npu_inf_dpu(&b, 0, 0, 0, NULL, 3, NULL), NPU_INF_ERR_ARG);
+	CU_ASSERT_EQUAL(npu_inf_act(&b, 0, 0, NPU_CMX_BASE, 0, 0), NPU_INF_ERR_ARG);  /* no range */
+}
+
 /* ---- Validation, fuzzed ------------------------------------------------------------ */
 
 static uint32_t rng_state;
@@ -1095,6 +1155,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	s = CU_add_suite("fw_inference", suite_init, NULL);
+	CU_add_test(s, "the inference builder: layout, links, refusals", test_builder);
 	CU_add_test(s, "DMA-only inference through barriers, two engines, exact",
 		    test_dma_inference);
 	CU_add_test(s, "fuzzed fields: each ends with its status, the next job runs",
