@@ -844,13 +844,15 @@ static void boot_ivpu_sequence(const char *more_qemu_args, bool lock_step)
 		 "control core after the boot: state %u, expected running or WFI", d.state);
 	NT_EQ("no firmware halt code after the boot", d.halt, 0);
 	NT_EQ("no trap after the boot", d.trap_valid, 0);
+	/* Heartbeat, REGISTER_DB, heartbeat: types and request ids on the wire */
+	id1 = heartbeat_round_trip(f, &hb1);
+	/* The firmware logs its boot line after the ready message (logging is
+	 * slow); in lock-step it may still be writing it when ready arrives, but
+	 * it has before it answers the next request. */
 	con = console_new(f);
 	NT_CHECK(strstr(con, "boot: cold boot ready in") != NULL,
 		 "firmware console has no \"boot: cold boot ready\" line: [%s]", con);
 	free(con);
-
-	/* Heartbeat, REGISTER_DB, heartbeat: types and request ids on the wire */
-	id1 = heartbeat_round_trip(f, &hb1);
 	r = npu_context_create(f->dev, &ssid);
 	NT_CHECK_FATAL(r == 0, "npu_context_create = %d: %s", r, npu_last_error(f->dev));
 	mark = trace_mark(f);
