@@ -9,7 +9,7 @@
  * kernels instead (docs/deviations.md). A compiler for the model puts one
  * of the NPU_ACT_KERNEL_* ids where a range's kernel_entry goes, and the
  * CMX address of a struct npu_act_args where an invocation's kernel_args
- * goes. docs/compute-act-barriers.md gives the numerics in full.
+ * goes. docs/compute.md ("Activation kernels and barriers") gives the numerics in full.
  *
  * Every kernel reads `count` elements of in_type at `input`, computes a
  * function of them in binary64, and writes `count` elements of out_type at
