@@ -14,7 +14,7 @@ MODEL_PROG    := $(BUILD)/host/tests/unit/model_prog.o
 
 MODEL_BLOCK_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,\
                        test_model_regs test_model_btrs test_model_ip test_model_lrt \
-                       test_model_dma)
+                       test_model_dma test_model_dpu)
 # The DPU's arithmetic against reference implementations.
 DPU_OPS_TEST      := $(BUILD)/tests/unit/test_dpu_ops
 $(DPU_OPS_TEST): $(BUILD)/host/tests/unit/test_dpu_ops.o $(MODEL_LIB)
