@@ -403,6 +403,11 @@ static void test_errors(void)
 	start(&P, 0, INV_AT, VAR_AT, 2);
 	expect_error(&P, NPU_LRT_ENGINE_ERR_DESC);
 	inv = good;
+	inv.registers.odu_cfg = NPU_FLD_PREP(NPU_DPU_ODU_DTYPE, NPU_DPU_OTYPE_FP16);
+	write_task(&P, &inv, v, 2);
+	start(&P, 0, INV_AT, VAR_AT, 2);
+	expect_error(&P, NPU_LRT_ENGINE_ERR_DESC);
+	inv = good;
 	inv.registers.ppe_scale |= NPU_DPU_PPE_SCALE_ROUND;
 	write_task(&P, &inv, v, 2);
 	start(&P, 0, INV_AT, VAR_AT, 2);
@@ -435,7 +440,7 @@ static void test_errors(void)
 			CU_FAIL("a failed task wrote its output");
 			break;
 		}
-	CU_ASSERT_EQUAL(P.h.guest_errors - errs, 13);
+	CU_ASSERT_EQUAL(P.h.guest_errors - errs, 14);
 	/* START while busy: ERR_BUSY, the task carries on to DONE */
 	put_big(&P, &inv, v);
 	write_task(&P, &inv, v, 1);

@@ -206,6 +206,10 @@ static bool decode_variant(struct decode *d, const struct npu_dpu_invariant_regs
 	case NPU_DPU_OTYPE_I32:  l->out_type = fp ? DPU_T_FP32 : DPU_T_I32; break;
 	default: return bad(d, NPU_LRT_ENGINE_ERR_DESC, "output type", odu);
 	}
+	/* FP16 goes with FP16 (or FP32) only, integers with integers */
+	if (fp != (l->wt_type == DPU_T_FP16) ||
+	    fp != (l->out_type == DPU_T_FP16 || l->out_type == DPU_T_FP32))
+		return bad(d, NPU_LRT_ENGINE_ERR_DESC, "mix of float and integer types", tm);
 	/* input */
 	l->in_w = NPU_FLD_GET(NPU_DPU_TENSOR_SIZE_X, ts0);
 	l->in_h = NPU_FLD_GET(NPU_DPU_TENSOR_SIZE_Y, ts0);
