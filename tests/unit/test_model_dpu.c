@@ -19,6 +19,7 @@
 #include "intel-npu/cmdbuf.h"
 #include "intel-npu/lrt.h"
 #include "intel-npu/nce37xx.h"
+#include "engines/dpu_ops.h"
 
 #define DPU(e, off)  (NPU_LRT_DPU_BASE(e) + (off))
 /* slice offsets of tile 0 (dpu.c: values below NPU_CMX_BASE are offsets) */
@@ -341,6 +342,125 @@ static void test_eltwise_add(void)
 	mp_fini(&P);
 }
 
+static uint32_t f32(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+/* FP16 1x1 convolution: the weights table carries fp32 scale and bias;
+ * the expected value is summed here in the documented order. */
+static void test_fp16_conv(void)
+{
+	struct mp P;
+	struct npu_dpu_invariant inv;
+	struct npu_dpu_variant v[2];
+	struct npu_dpu_invariant_regs *R = &inv.registers;
+	uint8_t *in, *tab, *o;
+	unsigned bad = 0;
+
+	boot(&P);
+	put_conv(&P, &inv, v);
+	in = cmx(&P, IN_AT, IW * IH * IC * 2);
+	tab = cmx(&P, WT_AT, OC * 16);
+	for (int i = 0; i < IW * IH * IC; i++) {
+		uint16_t h = dpu_float_to_half((float)(i % 17 - 8) * 0.375f, false, false);
+
+		in[2 * i] = (uint8_t)h;
+		in[2 * i + 1] = (uint8_t)(h >> 8);
+	}
+	for (int j = 0; j < OC; j++) {
+		uint8_t *w = cmx(&P, W_AT + 128 * j, 2 * IC);
+
+		for (int c = 0; c < IC; c++) {
+			uint16_t h = dpu_float_to_half((float)((c * 3 + j) % 7 - 3) * 0.25f, false, false);
+
+			w[2 * c] = (uint8_t)h;
+			w[2 * c + 1] = (uint8_t)(h >> 8);
+		}
+		npu_le32_put(tab + 16 * j + 8, f32(0.5f + (float)j));
+		npu_le32_put(tab + 16 * j + 12, f32(-1.0f * (float)j));
+	}
+	R->kernel_pad_cfg = NPU_FLD_PREP(NPU_DPU_KPAD_KERNEL_X, 1) | NPU_FLD_PREP(NPU_DPU_KPAD_KERNEL_Y, 1);
+	R->tensor_mode = NPU_FLD_PREP(NPU_DPU_TMODE_AMODE, NPU_DPU_ITYPE_FP16) |
+			 NPU_FLD_PREP(NPU_DPU_TMODE_WMODE, NPU_DPU_ITYPE_FP16);
+	R->odu_cfg = NPU_FLD_PREP(NPU_DPU_ODU_DTYPE, NPU_DPU_OTYPE_FP16);
+	R->ppe_fp_prelu = f32(0.25f);
+	R->ppe_fp_cfg = NPU_DPU_PPE_FP_PRELU_EN;
+	for (int i = 0; i < 2; i++) {
+		v[i].registers.workload_size1 &= NPU_DPU_WL_Z; /* no padding */
+		v[i].registers.weight_size = IC;
+	}
+	write_task(&P, &inv, v, 2);
+	start(&P, 0, INV_AT, VAR_AT, 2);
+	CU_ASSERT_EQUAL(wait_idle(&P, 0), NPU_LRT_DMA_STATUS_DONE);
+	o = cmx(&P, OUT_AT, IW * IH * OC * 2);
+	for (int px = 0; px < IW * IH; px++)
+		for (int j = 0; j < OC; j++) {
+			float acc = 0.0f, r;
+
+			for (int c = 0; c < IC; c++)
+				acc = acc + (float)((px * IC + c) % 17 - 8) * 0.375f *
+					    ((float)((c * 3 + j) % 7 - 3) * 0.25f);
+			r = acc * (0.5f + (float)j);
+			r = r + -1.0f * (float)j;
+			if (r < 0)
+				r = r * 0.25f;
+			bad += npu_le16_get(o + 2 * (px * OC + j)) != dpu_float_to_half(r, false, false);
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	mp_fini(&P);
+}
+
+/* Max pool 3x3 stride 2 through the registers, the invariant's scale. */
+static void test_maxpool(void)
+{
+	struct mp P;
+	struct npu_dpu_invariant inv;
+	struct npu_dpu_variant v[2];
+	struct npu_dpu_invariant_regs *R = &inv.registers;
+	const uint8_t *in, *o;
+	unsigned bad = 0;
+
+	boot(&P);
+	put_conv(&P, &inv, v);
+	in = cmx(&P, IN_AT, IW * IH * IC);
+	R->tensor_mode = NPU_FLD_PREP(NPU_DPU_TMODE_AMODE, NPU_DPU_ITYPE_U8) |
+			 NPU_FLD_PREP(NPU_DPU_TMODE_WMODE, NPU_DPU_ITYPE_U8) |
+			 NPU_FLD_PREP(NPU_DPU_TMODE_WORKLOAD_OP, NPU_DPU_WL_MAXPOOL) |
+			 NPU_FLD_PREP(NPU_DPU_TMODE_STRIDE, 1);
+	R->mpe_cfg = NPU_FLD_PREP(NPU_DPU_MPE_ACTBIAS, 7);
+	R->ppe_cfg = 7;                                      /* zero point back */
+	R->ppe_scale = NPU_FLD_PREP(NPU_DPU_PPE_SCALE_MULT, 1);
+	R->te_dim0 = NPU_FLD_PREP(NPU_DPU_TE_Y, 2) | NPU_FLD_PREP(NPU_DPU_TE_Z, IC - 1);
+	R->te_dim1 = 2;                                      /* 3x3x8 */
+	v[0].registers.workload_size0 = NPU_FLD_PREP(NPU_DPU_WL_X, 3) | NPU_FLD_PREP(NPU_DPU_WL_Y, 3);
+	v[0].registers.workload_size1 = (v[0].registers.workload_size1 & ~NPU_DPU_WL_Z) | IC;
+	write_task(&P, &inv, v, 1);
+	start(&P, 0, INV_AT, VAR_AT, 1);
+	CU_ASSERT_EQUAL(wait_idle(&P, 0), NPU_LRT_DMA_STATUS_DONE);
+	o = cmx(&P, OUT_AT, 3 * 3 * IC);
+	for (int y = 0; y < 3; y++)
+		for (int x = 0; x < 3; x++)
+			for (int c = 0; c < IC; c++) {
+				int m = -1;
+
+				for (int ky = 0; ky < 3; ky++)
+					for (int kx = 0; kx < 3; kx++) {
+						int ix = 2 * x + kx - 1, iy = 2 * y + ky - 1;
+
+						if (ix >= 0 && iy >= 0 && ix < IW && iy < IH &&
+						    in[(iy * IW + ix) * IC + c] > m)
+							m = in[(iy * IW + ix) * IC + c];
+					}
+				bad += o[(y * 3 + x) * IC + c] != m;
+			}
+	CU_ASSERT_EQUAL(bad, 0);
+	mp_fini(&P);
+}
+
 static void expect_error(struct mp *P, uint32_t code)
 {
 	uint32_t st = wait_idle(P, 0);
@@ -495,6 +615,8 @@ int main(void)
 	CU_add_test(s, "DPU 1 works in its own slice", test_tile_slice);
 	CU_add_test(s, "completion at the cost model's time", test_virtual_time);
 	CU_add_test(s, "element-wise add, I32 out", test_eltwise_add);
+	CU_add_test(s, "fp16 1x1 conv, fp32 weights table, PReLU", test_fp16_conv);
+	CU_add_test(s, "max pool 3x3 stride 2, padding", test_maxpool);
 	CU_add_test(s, "ERR_ADDR, ERR_DESC, ERR_BUSY; nothing written", test_errors);
 	CU_add_test(s, "IP reset stops a task", test_ip_reset);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
