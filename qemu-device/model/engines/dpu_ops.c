@@ -101,7 +101,7 @@ uint16_t dpu_float_to_half(float f, bool clamp, bool ftz)
 
 /* ---- PPE ---------------------------------------------------------------------------- */
 
-int64_t dpu_round_shift(int64_t v, unsigned shift, enum dpu_round mode)
+static inline int64_t round_shift(int64_t v, unsigned shift, enum dpu_round mode)
 {
 	int64_t q, rem, half;
 
@@ -124,22 +124,28 @@ int64_t dpu_round_shift(int64_t v, unsigned shift, enum dpu_round mode)
 	return (q & 1) ? q + 1 : q;
 }
 
+int64_t dpu_round_shift(int64_t v, unsigned shift, enum dpu_round mode)
+{
+	return round_shift(v, shift, mode);
+}
+
 static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-int32_t dpu_ppe_int(int64_t acc, const struct dpu_chan *c, const struct dpu_ppe *p,
-		    enum dpu_type out_type)
+/* Inlined into the kernels' output loops. */
+static inline int32_t ppe_int(int64_t acc, const struct dpu_chan *c, const struct dpu_ppe *p,
+			      enum dpu_type out_type)
 {
-	int64_t v = dpu_round_shift((acc + c->bias) * c->mult, c->shift, p->round);
+	int64_t v = round_shift((acc + c->bias) * c->mult, c->shift, p->round);
 	int64_t lo = p->clamp_lo, hi = p->clamp_hi;
 
 	v = clamp64(v, INT32_MIN, INT32_MAX);
 	if (v < 0) {
 		int32_t pm = c->prelu_mult ? c->prelu_mult : p->prelu_mult;
 
-		v = dpu_round_shift(v * pm, p->prelu_shift, p->round);
+		v = round_shift(v * pm, p->prelu_shift, p->round);
 	}
 	v += p->out_zp;
 	if (out_type == DPU_T_U8) {
@@ -152,6 +158,12 @@ int32_t dpu_ppe_int(int64_t acc, const struct dpu_chan *c, const struct dpu_ppe 
 	return (int32_t)clamp64(v, lo, hi);
 }
 
+int32_t dpu_ppe_int(int64_t acc, const struct dpu_chan *c, const struct dpu_ppe *p,
+		    enum dpu_type out_type)
+{
+	return ppe_int(acc, c, p, out_type);
+}
+
 static float ppe_float(float acc, const struct dpu_chan *c, const struct dpu_ppe *p)
 {
 	float v = acc * c->fscale;
@@ -162,7 +174,7 @@ static float ppe_float(float acc, const struct dpu_chan *c, const struct dpu_ppe
 	return v;
 }
 
-static void store_int(uint8_t *o, enum dpu_type t, int32_t v)
+static inline void store_int(uint8_t *o, enum dpu_type t, int32_t v)
 {
 	switch (t) {
 	case DPU_T_U8: *o = (uint8_t)v; break;
@@ -209,10 +221,10 @@ static void widen_half(float *restrict d, const uint8_t *restrict s, size_t n)
 /* ---- Integer kernels ------------------------------------------------------------------ */
 
 DPU_CLONES
-static void dot4(const int16_t *restrict a, const int16_t *restrict w, size_t k,
+static void dot4(const int16_t *restrict a, const int16_t *restrict w, size_t stride, size_t k,
 		 int32_t *restrict out)
 {
-	const int16_t *w0 = w, *w1 = w + k, *w2 = w + 2 * k, *w3 = w + 3 * k;
+	const int16_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride;
 	int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 
 	for (size_t i = 0; i < k; i++) {
@@ -223,10 +235,10 @@ static void dot4(const int16_t *restrict a, const int16_t *restrict w, size_t k,
 		s2 += x * w2[i];
 		s3 += x * w3[i];
 	}
-	out[0] = s0;
-	out[1] = s1;
-	out[2] = s2;
-	out[3] = s3;
+	out[0] += s0;
+	out[1] += s1;
+	out[2] += s2;
+	out[3] += s3;
 }
 
 DPU_CLONES
@@ -261,7 +273,80 @@ static bool in_window(const struct dpu_layer *l, uint32_t ox, uint32_t oy, uint3
 	return true;
 }
 
-/* Dense or grouped convolution, integer. */
+/* Dense convolution, integer, cache-blocked: CONV_PB output pixels at a
+ * time, their window rows gathered (or used in place for 1x1), K in chunks
+ * of CONV_KB so four weight rows and the pixels' rows stay in L1 while each
+ * weight chunk serves every pixel of the block. Partial sums are exact
+ * (every one is bounded by the whole sum's bound). */
+#define CONV_PB 16u
+#define CONV_KB 512u
+
+static int conv_int_dense(const struct dpu_layer *l, const int16_t *in16)
+{
+	size_t k = (size_t)l->ky * l->kx * l->in_c, npix = (size_t)l->ow * l->oh;
+	int16_t *w16 = malloc(sizeof(int16_t) * k * l->oc);
+	int16_t *rows = malloc(sizeof(int16_t) * k * CONV_PB);
+	int32_t *acc = malloc(sizeof(int32_t) * (size_t)l->oc * CONV_PB);
+	const int16_t *ap[CONV_PB];
+	bool direct = l->kx == 1 && l->ky == 1;
+	int ret = 0;
+
+	if (!w16 || !rows || !acc) {
+		ret = -1;
+		goto out;
+	}
+	for (uint32_t j = 0; j < l->oc; j++)
+		widen_int(w16 + k * j, l->wt[j], k, l->wt_type, l->wt_zp);
+	for (size_t p0 = 0; p0 < npix; p0 += CONV_PB) {
+		size_t np = npix - p0 < CONV_PB ? npix - p0 : CONV_PB;
+
+		for (size_t p = 0; p < np; p++) {
+			uint32_t ox = l->ox0 + (uint32_t)((p0 + p) % l->ow);
+			uint32_t oy = l->oy0 + (uint32_t)((p0 + p) / l->ow), ix, iy;
+			int16_t *r = rows + k * p;
+
+			if (direct && in_window(l, ox, oy, 0, 0, &ix, &iy)) {
+				ap[p] = in16 + ((size_t)iy * l->in_w + ix) * l->in_c;
+				continue;
+			}
+			ap[p] = r;
+			for (uint32_t ky = 0; ky < l->ky; ky++)
+				for (uint32_t kx = 0; kx < l->kx; kx++, r += l->in_c) {
+					if (in_window(l, ox, oy, kx, ky, &ix, &iy))
+						memcpy(r, in16 + ((size_t)iy * l->in_w + ix) * l->in_c,
+						       sizeof(int16_t) * l->in_c);
+					else
+						memset(r, 0, sizeof(int16_t) * l->in_c);
+				}
+		}
+		memset(acc, 0, sizeof(int32_t) * l->oc * np);
+		for (size_t k0 = 0; k0 < k; k0 += CONV_KB) {
+			size_t kl = k - k0 < CONV_KB ? k - k0 : CONV_KB;
+			uint32_t j = 0;
+
+			for (; j + 4 <= l->oc; j += 4)
+				for (size_t p = 0; p < np; p++)
+					dot4(ap[p] + k0, w16 + k * j + k0, k, kl, acc + l->oc * p + j);
+			for (; j < l->oc; j++)
+				for (size_t p = 0; p < np; p++)
+					acc[l->oc * p + j] += dot1(ap[p] + k0, w16 + k * j + k0, kl);
+		}
+		for (size_t p = 0; p < np; p++) {
+			uint32_t x = (uint32_t)((p0 + p) % l->ow), y = (uint32_t)((p0 + p) / l->ow);
+
+			for (uint32_t j = 0; j < l->oc; j++)
+				store_int(out_at(l, x, y, j), l->out_type,
+					  ppe_int(acc[l->oc * p + j], &l->chan[j], &l->ppe, l->out_type));
+		}
+	}
+out:
+	free(w16);
+	free(rows);
+	free(acc);
+	return ret;
+}
+
+/* Grouped convolution, integer. */
 static int conv_int(const struct dpu_layer *l, const int16_t *in16)
 {
 	uint32_t cg = l->in_c / l->groups, og = l->out_c / l->groups;
@@ -306,14 +391,16 @@ static int conv_int(const struct dpu_layer *l, const int16_t *in16)
 								memset(r, 0, sizeof(int16_t) * cg);
 						}
 				}
-				for (; j + 4 <= jend; j += 4)
-					dot4(a, w16 + k * j, k, acc + j);
+				for (; j + 4 <= jend; j += 4) {
+					acc[j] = acc[j + 1] = acc[j + 2] = acc[j + 3] = 0;
+					dot4(a, w16 + k * j, k, k, acc + j);
+				}
 				for (; j < jend; j++)
 					acc[j] = dot1(a, w16 + k * j, k);
 			}
 			for (j = 0; j < l->oc; j++)
 				store_int(out_at(l, x, y, j), l->out_type,
-					  dpu_ppe_int(acc[j], &l->chan[j], &l->ppe, l->out_type));
+					  ppe_int(acc[j], &l->chan[j], &l->ppe, l->out_type));
 		}
 	}
 out:
@@ -372,7 +459,7 @@ static int window_int(const struct dpu_layer *l, const int16_t *in16)
 				else if (l->op == DPU_OP_AVGPOOL)
 					v *= l->pool_weight;
 				store_int(out_at(l, x, y, (uint32_t)j), l->out_type,
-					  dpu_ppe_int(v, &l->chan[j], &l->ppe, l->out_type));
+					  ppe_int(v, &l->chan[j], &l->ppe, l->out_type));
 			}
 		}
 out:
@@ -394,7 +481,7 @@ static int eltwise_int(const struct dpu_layer *l, const int16_t *a16, const int1
 					? a * l->elt_scale_a + b * l->elt_scale_b : a * b;
 
 				store_int(out_at(l, x, y, j), l->out_type,
-					  dpu_ppe_int(v, &l->chan[j], &l->ppe, l->out_type));
+					  ppe_int(v, &l->chan[j], &l->ppe, l->out_type));
 			}
 		}
 	return 0;
@@ -550,6 +637,8 @@ int dpu_run_layer(const struct dpu_layer *l)
 			widen_int(b, l->in2, n, l->in_type, l->in2_zp);
 		if (elt)
 			ret = eltwise_int(l, a, b);
+		else if (l->op == DPU_OP_CONV && l->groups == 1)
+			ret = conv_int_dense(l, a);
 		else if (l->op == DPU_OP_CONV && !(l->groups == l->in_c && l->out_c == l->in_c))
 			ret = conv_int(l, a);
 		else
