@@ -243,6 +243,8 @@ static void test_conv_two_variants(void)
 	start(&P, 0, INV_AT, VAR_AT, 2);
 	st = wait_idle(&P, 0);
 	CU_ASSERT_EQUAL(st, NPU_LRT_DMA_STATUS_DONE);
+	CU_ASSERT_EQUAL(P.h.traces[NPUM_TRACE_DPU_START], 1);
+	CU_ASSERT_EQUAL(P.h.traces[NPUM_TRACE_DPU_DONE], 1);
 	CU_ASSERT_EQUAL(memcmp(out, expect, sizeof(expect)), 0);
 	CU_ASSERT_EQUAL(out[sizeof(expect)], 0xEE);              /* nothing beyond */
 	CU_ASSERT_TRUE(mp_lrt_rd(&P, NPU_LRT_INTC_PENDING) & NPU_LRT_IRQ_DPU(0));

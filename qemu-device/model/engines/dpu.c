@@ -71,6 +71,14 @@ static struct dpu_engine *engine(struct npum *n, unsigned i)
 	return &((struct npum_dpu *)npum_priv(n, NPUM_BLOCK_dpu))->eng[i];
 }
 
+static const char *const dpu_err_names[] = {
+	[NPU_LRT_ENGINE_ERR_NONE] = "done",
+	[NPU_LRT_ENGINE_ERR_DESC] = "unsupported task",
+	[NPU_LRT_ENGINE_ERR_ADDR] = "address outside the CMX",
+	[NPU_LRT_ENGINE_ERR_BARRIER] = "barrier count below 0",
+	[NPU_LRT_ENGINE_ERR_BUSY] = "started while busy",
+};
+
 static void dpu_irq_update(struct npum *n, struct dpu_engine *e)
 {
 	npum_lrt_irq_set(n, NPU_LRT_IRQ_DPU(e->index),
@@ -401,6 +409,7 @@ static void dpu_finish(struct npum *n, struct dpu_engine *e)
 	else
 		e->status |= NPU_LRT_DMA_STATUS_DONE;
 	free_layers(e);
+	npum_trace_dpu_done(n, e->index, dpu_err_names[e->err_code < 5 ? e->err_code : 0]);
 	dpu_irq_update(n, e);
 }
 
@@ -434,6 +443,7 @@ static void dpu_begin(struct npum *n, struct dpu_engine *e)
 		dpu_finish(n, e);
 		return;
 	}
+	npum_trace_dpu_start(n, e->index, e->inv_addr, e->nlayers, e->macs);
 	npum_work_submit(n, &e->work, npum_now(n) + DPU_SETUP_NS + e->macs / DPU_MACS_PER_NS);
 }
 
