@@ -14,7 +14,14 @@ MODEL_PROG    := $(BUILD)/host/tests/unit/model_prog.o
 
 MODEL_BLOCK_TESTS := $(patsubst %,$(BUILD)/tests/unit/%,\
                        test_model_regs test_model_btrs test_model_ip test_model_lrt \
-                       test_model_dma test_model_barriers test_model_act)
+                       test_model_dma test_model_barriers test_model_act test_model_dpu)
+# The DPU's arithmetic against reference implementations.
+DPU_OPS_TEST      := $(BUILD)/tests/unit/test_dpu_ops
+$(DPU_OPS_TEST): $(BUILD)/host/tests/unit/test_dpu_ops.o $(MODEL_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) -lm
+
 # The core (block table, events, off-thread work on a real thread, the trace
 # decoder) with its own minimal host.
 MODEL_CORE_TEST   := $(BUILD)/tests/unit/test_model_core
@@ -43,10 +50,10 @@ $(MODEL_TABLE_TEST): $(SRCDIR)/tests/unit/test_block_table.sh $(BUILD)/config.mk
 	  $(SRCDIR) '$(HOST_CC)' > $@ && chmod +x $@
 
 .PHONY: check-model
-check-model: $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST)
-	@fail=0; for t in $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST); do \
+check-model: $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(DPU_OPS_TEST)
+	@fail=0; for t in $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(DPU_OPS_TEST); do \
 	  echo "== unit: $$t"; $(SANITIZE_ENV) $$t || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
-UNIT_TESTS  += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(MODEL_TABLE_TEST)
-CLEAN_FILES += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(MODEL_TABLE_TEST)
+UNIT_TESTS  += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(DPU_OPS_TEST) $(MODEL_TABLE_TEST)
+CLEAN_FILES += $(MODEL_BLOCK_TESTS) $(MODEL_CORE_TEST) $(DPU_OPS_TEST) $(MODEL_TABLE_TEST)

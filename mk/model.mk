@@ -12,8 +12,10 @@ MODEL_SUBDIRS := core blocks lrt engines
 # every block blocks.def lists.
 MODEL_BLOCK_SRCS := $(shell sed -n 's/^NPUM_BLOCK(\([a-z_]*\), *\([a-z0-9_]*\)).*/\1\/\2.c/p' \
                       $(MODEL_DIR)/blocks.def)
+# Libraries the blocks use (listed in qemu-device/meson.build too).
+MODEL_LIB_SRCS := engines/dpu_ops.c
 MODEL_SRCS  := $(wildcard $(MODEL_DIR)/core/*.c) $(MODEL_DIR)/lrt/rv_core.c \
-               $(addprefix $(MODEL_DIR)/,$(MODEL_BLOCK_SRCS))
+               $(addprefix $(MODEL_DIR)/,$(MODEL_LIB_SRCS) $(MODEL_BLOCK_SRCS))
 MODEL_OBJS  := $(patsubst $(SRCDIR)/%.c,$(BUILD)/host/%.o,$(MODEL_SRCS))
 MODEL_LIB   := $(BUILD)/host/libnpumodel.a
 MODEL_CFLAGS := -I$(MODEL_DIR)

@@ -341,6 +341,7 @@ bool npum_dma_busy(struct npum *n);            /* a transfer is running or waiti
 
 /* ---- engines/act.c ------------------------------------------------------------ */
 bool npum_act_busy(struct npum *n);            /* a task is running or waiting */
+bool npum_dpu_busy(struct npum *n);            /* a DPU task is running or waiting */
 
 /* ---- engines/barriers.c: hardware barriers (lrt.h NPU_LRT_BARRIER_*) ----------
  * How an engine takes part in barriers: at START it registers a waiter with

@@ -286,6 +286,32 @@ static inline void npum_trace_act_done(struct npum *n, uint32_t engine, const ch
 	npum_trace_emit(n, &r);
 }
 
+static inline void npum_trace_dpu_start(struct npum *n, uint32_t engine, uint32_t invariant, uint32_t variants, uint64_t macs)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_DPU_START;
+	r.f[0].u = engine;
+	r.f[1].u = invariant;
+	r.f[2].u = variants;
+	r.f[3].u = macs;
+	npum_trace_emit(n, &r);
+}
+
+static inline void npum_trace_dpu_done(struct npum *n, uint32_t engine, const char *result)
+{
+	struct npum_trace_rec r;
+
+	if (!npum_tracing(n))
+		return;
+	r.id = NPUM_TRACE_DPU_DONE;
+	r.f[0].u = engine;
+	r.f[1].s = result;
+	npum_trace_emit(n, &r);
+}
+
 static inline void npum_trace_work(struct npum *n, const char *name, const char *event, uint64_t due_ns)
 {
 	struct npum_trace_rec r;

@@ -70,6 +70,12 @@ static void npu_trace_dispatch(const struct npum_trace_rec *r)
     case NPUM_TRACE_ACT_DONE:
         trace_intel_npu_act_done((uint32_t)r->f[0].u, r->f[1].s, (uint32_t)r->f[2].u);
         break;
+    case NPUM_TRACE_DPU_START:
+        trace_intel_npu_dpu_start((uint32_t)r->f[0].u, (uint32_t)r->f[1].u, (uint32_t)r->f[2].u, r->f[3].u);
+        break;
+    case NPUM_TRACE_DPU_DONE:
+        trace_intel_npu_dpu_done((uint32_t)r->f[0].u, r->f[1].s);
+        break;
     case NPUM_TRACE_WORK:
         trace_intel_npu_work(r->f[0].s, r->f[1].s, r->f[2].u);
         break;

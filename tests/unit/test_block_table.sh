@@ -138,12 +138,13 @@ int main(void)
 C
 
 # The source list of mk/model.mk and qemu-device/meson.build: core/, the
-# interpreter, and every block blocks.def names.
-srcs="$tmp/model/core/*.c $tmp/model/lrt/rv_core.c"
+# interpreter, the libraries blocks use (MODEL_LIB_SRCS), and every block
+# blocks.def names.
+srcs="$tmp/model/core/*.c $tmp/model/lrt/rv_core.c $tmp/model/engines/dpu_ops.c"
 for f in $(sed -n 's/^NPUM_BLOCK(\([a-z_]*\), *\([a-z0-9_]*\)).*/\1\/\2.c/p' "$tmp/model/blocks.def"); do
 	srcs="$srcs $tmp/model/$f"
 done
 # shellcheck disable=SC2086
 $cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-I"$tmp/include" -I"$tmp/model" -o "$tmp/t" "$tmp/main.c" $srcs
+	-I"$tmp/include" -I"$tmp/model" -o "$tmp/t" "$tmp/main.c" $srcs -lm
 "$tmp/t"

@@ -854,12 +854,10 @@ static void test_act_inference(void)
 	teardown(&H);
 }
 
-/* Right DPU and activation tasks on a model without those engines (the
- * model of this branch: the DPU and activation engines come with the dpu
- * and barriers branches): MVNCI_NOT_IMPLEMENTED, said in the log, and the
- * next job runs. When the engines are merged this test becomes the
- * compute inference of docs/compute.md. */
-static void test_compute_without_engines(void)
+/* A DPU task whose register image the engine refuses (all zeros: no
+ * operation it supports, ERR_DESC): the firmware ends the inference with
+ * PROCESSING_ERR and says which task and error; the next job runs. */
+static void test_compute_refused_by_dpu(void)
 {
 	struct host H;
 	struct queue q;
@@ -875,9 +873,9 @@ static void test_compute_without_engines(void)
 	inf_new(&H, &f, SSID_A, compute_cap);
 	hpi = build_compute(&f, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, 256);
 	submit(&H, &q, 0x600, cb_infer(&H, SSID_A, hpi, (uint32_t)f.bo.size, ev.va, 1));
-	CU_ASSERT_EQUAL(status_of(&H, 0x600), NPU_JSM_STATUS_NOT_IMPLEMENTED);
+	CU_ASSERT_EQUAL(status_of(&H, 0x600), NPU_JSM_STATUS_PROCESSING_ERR);
 	mh_advance(&H.h, 1 * MS);
-	CU_ASSERT(log_has(&H, &H.log_verb, "1 DPU invariants, but the model has no DPUs"));
+	CU_ASSERT(log_has(&H, &H.log_verb, "tile 0 invariant 0: engine error 1"));
 	inf_new(&H, &g, SSID_A, chain_cap);
 	hpi = build_chain(&g, io.va, io.va + SZ_4K, io.va + 2 * SZ_4K, 256);
 	submit(&H, &q, 0x601, cb_infer(&H, SSID_A, hpi, (uint32_t)g.bo.size, ev.va, 2));
@@ -1162,8 +1160,8 @@ int main(void)
 		    test_validation_fuzz);
 	CU_add_test(s, "DMA -> activation RELU -> DMA through barriers, exact",
 		    test_act_inference);
-	CU_add_test(s, "DPU and activation tasks without their engines: NOT_IMPLEMENTED",
-		    test_compute_without_engines);
+	CU_add_test(s, "a DPU task the engine refuses: PROCESSING_ERR",
+		    test_compute_refused_by_dpu);
 	CU_add_test(s, "deadlock ends the job with a status", test_deadlock);
 	CU_add_test(s, "a fault inside an inference; the other context runs",
 		    test_fault_in_inference);

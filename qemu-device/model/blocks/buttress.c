@@ -239,7 +239,8 @@ static uint64_t rd_vpu_status(struct npum *n, const struct npum_reg *r, unsigned
 		v |= NPU_BTRS_VPU_STATUS_READY;
 		/* idle: the control core waits for work and no engine has a
 		 * task, running or waiting on barriers */
-		if (npum_lrt_idle(n) && !npum_dma_busy(n) && !npum_act_busy(n))
+		if (npum_lrt_idle(n) && !npum_dma_busy(n) && !npum_act_busy(n) &&
+		    !npum_dpu_busy(n))
 			v |= NPU_BTRS_VPU_STATUS_IDLE;
 	}
 	return v;
