@@ -7,7 +7,7 @@
  * VpuDPUVariant (64 B) of vpu_nnrt_api_37xx.h (§16.3). Field names follow
  * those headers; every bit field is a mask constant (bits.h NPU_FLD_GET),
  * not a C bit field, so the layout does not depend on the compiler. What
- * the model computes from them is docs/compute-dpu.md.
+ * the model computes from them is docs/compute.md ("DPU").
  *
  * All words are little-endian 32-bit; the structs hold them as uint32_t and
  * readers on a big-endian host go through npu_le32_get.

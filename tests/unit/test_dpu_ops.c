@@ -8,7 +8,7 @@
  * roundings, PReLU, zero point, clamps), fp16 conversion. Shapes and values
  * come from a seeded generator. Integer results must be bit-exact; float
  * results too, because the reference sums in the same documented order
- * (docs/compute-dpu.md) and converts with the compiler's _Float16.
+ * (docs/compute.md ("DPU")) and converts with the compiler's _Float16.
  */
 #include <CUnit/Basic.h>
 #include <math.h>

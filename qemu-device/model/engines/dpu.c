@@ -8,7 +8,7 @@
  * validates everything against the CMX, computes off the model's thread and
  * completes at a virtual time from a simple cost (DPU_MACS_PER_NS), ending
  * the task in the barriers and raising NPU_LRT_IRQ_DPU(n). How each field
- * is read is docs/compute-dpu.md.
+ * is read is docs/compute.md ("DPU").
  *
  * Addresses in the register images are CMX addresses: a value at or above
  * NPU_CMX_BASE is absolute; a smaller value is an offset from the base of
@@ -413,7 +413,7 @@ static void dpu_done(struct npum *n, struct npum_work *w)
 		e->err_code = NPU_LRT_ENGINE_ERR_DESC;
 	}
 	/* A task that failed does not post its barriers: its consumers would
-	 * read an output that was never written (docs/compute-dpu.md). */
+	 * read an output that was never written (docs/compute.md ("DPU")). */
 	if (!e->err_code && !npum_barriers_task_end(n, e->task_wait, e->task_post))
 		e->err_code = NPU_LRT_ENGINE_ERR_BARRIER;
 	dpu_finish(n, e);

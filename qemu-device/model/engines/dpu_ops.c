@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The DPU's arithmetic (dpu_ops.h; the choices are docs/compute-dpu.md).
+ * The DPU's arithmetic (dpu_ops.h; the choices are docs/compute.md ("DPU")).
  *
  * Integer layers: every U8/I8 value is widened to int16 with its zero point
  * subtracted (|v| <= 255), once per layer for the input, so the inner loops

@@ -8,7 +8,7 @@
  * that every byte it names lies in the CMX, and calls dpu_run_layer() off
  * the model's thread. The choices where public material is silent (layouts,
  * the order of the PPE steps, accumulator width, rounding, hw-facts §16.8)
- * are docs/compute-dpu.md; this header states them briefly.
+ * are docs/compute.md ("DPU"); this header states them briefly.
  *
  * Tensors are dense ZXY (channels innermost, "NHWC"): element (x, y, z) of a
  * W x H x C tensor is at ((y * W + x) * C + z) * element size. The output
