@@ -108,6 +108,8 @@ struct fw_rt {
 	uint64_t timer_at;              /* what mtimecmp is set to */
 	bool     timers_on;             /* false between D0I3_ENTER and the next boot */
 	bool     d0i3_requested;        /* set by the D0I3_ENTER handler */
+	bool     quiesce_requested;     /* set by the STATE_DUMP handler */
+	bool     quiesced;              /* after STATE_DUMP: no polling until the host talks */
 	bool     wait_outbox;           /* deferred sends wait for FIFO space */
 	uint64_t job_poll_at;           /* next re-poll of waiting jobs (mtime); 0 = none */
 	uint32_t job_active[FW_DB_WORDS]; /* queues that may have work (job.c) */

@@ -347,7 +347,7 @@ bool job_run(void)
 			break;
 		}
 	}
-	if (blocked)
+	if (blocked && !rt.quiesced)
 		poll_at = plat_mtime() + PLAT_US_TO_TICKS(FW_FENCE_POLL_US);
 	if (poll_at != rt.job_poll_at) {
 		rt.job_poll_at = poll_at;

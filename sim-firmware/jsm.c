@@ -453,6 +453,11 @@ static uint32_t h_state_dump(const union npu_jsm_payload *in, union npu_jsm_payl
 		 fw.dct_enabled ? "on" : "off", fw_log.level);
 	db_dump();
 	job_dump();
+	/* Linux sends STATE_DUMP on its way to a recovery and reads
+	 * VPU_STATUS.IDLE once when it powers the NPU down (hw-facts §14.12):
+	 * stop the timers and the fence polls so the core sleeps until the host
+	 * talks to it again (sched.c). */
+	rt.quiesce_requested = true;
 	return NPU_JSM_STATUS_SUCCESS;
 }
 

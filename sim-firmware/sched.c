@@ -75,6 +75,13 @@ bool fw_poll_once(void)
 	uint32_t pend = plat_rd(NPU_LRT_INTC_PENDING) & rt.intc_enable;
 	bool more;
 
+	if ((pend & (NPU_LRT_IRQ_INBOX | NPU_LRT_IRQ_DOORBELL)) && rt.quiesced) {
+		/* the host carries on after a STATE_DUMP without a reset */
+		rt.quiesced = false;
+		LOG_INFO("sched: the host is back after STATE_DUMP; resuming timers and polls");
+		fw_timers_start();
+		job_kick_all();
+	}
 	if (pend & NPU_LRT_IRQ_INBOX) {
 		if (!rt.timers_on && !rt.d0i3_requested) {
 			/* D0i3 was announced but the host kept us powered: carry on */
@@ -94,6 +101,13 @@ bool fw_poll_once(void)
 	if (rt.d0i3_requested) {
 		rt.d0i3_requested = false;
 		fw_timers_stop();
+	}
+	if (rt.quiesce_requested) {
+		rt.quiesce_requested = false;
+		rt.quiesced = true;
+		rt.job_poll_at = 0;
+		fw_timers_stop();
+		return false;
 	}
 	return more;
 }

@@ -388,6 +388,49 @@ static void test_fence_two_queues(void)
 	teardown(&H);
 }
 
+/* STATE_DUMP, as Linux sends it before a recovery, with a job stuck on a
+ * fence: the firmware stops polling and its timers, so VPU_STATUS.IDLE
+ * reads 1 at any moment the host looks (it reads it once when it powers
+ * down, hw-facts §14.12); when the host talks again it carries on and the
+ * job completes once its fence is written. */
+static void test_state_dump_quiesces(void)
+{
+	struct host H;
+	struct queue q;
+	struct ubo ev;
+	struct cb wait;
+	struct npu_jsm_msg rsp;
+	unsigned busy_before = 0, busy_after = 0;
+
+	setup(&H, NPU_SCHEDULING_MODE_OS);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	wait = cb_new(&H, SSID_A);
+	cb_fence(&wait, NPU_CMD_FENCE_WAIT, ev.va, 1);
+	submit(&H, &q, 0x180, cb_end(&wait));
+	for (int i = 0; i < 400; i++) {       /* 2 ms in 5 us steps: the polls show */
+		mh_advance(&H.h, 5000);
+		busy_before += !idle(&H);
+	}
+	CU_ASSERT(busy_before > 0);
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_STATE_DUMP, NULL, NPU_JSM_MSG_STATE_DUMP_RSP,
+				 &rsp), 0);
+	mh_advance(&H.h, 100000);
+	for (int i = 0; i < 2000; i++) {      /* 10 ms: never caught awake */
+		mh_advance(&H.h, 5000);
+		busy_after += !idle(&H);
+	}
+	CU_ASSERT_EQUAL(busy_after, 0);
+	CU_ASSERT(no_job_done(&H, 1));
+	/* the host goes on without a reset: a heartbeat wakes it, the fence ends the wait */
+	CU_ASSERT_EQUAL(jsm_call(&H, 0, NPU_JSM_MSG_QUERY_ENGINE_HB, NULL,
+				 NPU_JSM_MSG_QUERY_ENGINE_HB_DONE, &rsp), 0);
+	mh_w64(&H.h, ev.pa, 1);
+	CU_ASSERT_EQUAL(status_of(&H, 0x180), NPU_JSM_STATUS_SUCCESS);
+	teardown(&H);
+}
+
 /* Indices run modulo 63, the host keeps one slot free (§13.5): three
  * rounds of 40 jobs go round the ring twice, in order, head = tail after. */
 static void test_queue_wrap(void)
@@ -1140,6 +1183,7 @@ int main(void)
 	CU_add_test(s, "NOP, BARRIER, TIMESTAMP, FENCE_SIGNAL; JOB_DONE, head, idle",
 		    test_basic_job);
 	CU_add_test(s, "a FENCE_WAIT blocks only its own queue", test_fence_two_queues);
+	CU_add_test(s, "STATE_DUMP: idle until the host talks again", test_state_dump_quiesces);
 	CU_add_test(s, "63-slot wrap, full queue, tail before the ring", test_queue_wrap);
 	CU_add_test(s, "bad commands and headers: status, then the next job", test_bad_jobs);
 	CU_add_test(s, "host not draining: JOB_DONE waits, none is lost", test_host_not_draining);
