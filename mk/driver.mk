@@ -162,6 +162,20 @@ $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST): $(BUILD)/tests/unit/%: $(BUILD)/
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(SIM_JOBS_OBJ) $(DRIVER_LINK) -lcunit
 
+# The worked network (tests/net/) as a driver job on the sim backend.
+DRIVER_SIM_NET_TEST := $(BUILD)/tests/unit/test_driver_sim_net
+NPU_NET_JOB_OBJ     := $(BUILD)/host/tests/net/net_job.o
+EXTRA_CFLAGS_tests_net_ += -I$(SRCDIR)/driver/include
+$(BUILD)/host/tests/unit/test_driver_sim_net.o: HOST_CFLAGS += -I$(SRCDIR)/tests/net
+
+$(DRIVER_SIM_NET_TEST): $(BUILD)/host/tests/unit/test_driver_sim_net.o $(SIM_JOBS_OBJ) \
+		$(NPU_NET_JOB_OBJ) $(NPU_NET_OBJ) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS) \
+		$(DRIVER_SIM_TEST_FW)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(SIM_JOBS_OBJ) $(NPU_NET_JOB_OBJ) $(NPU_NET_OBJ) \
+	    $(DRIVER_LINK) -lcunit
+
 # ---- Benchmark ----------------------------------------------------------------------
 DRIVER_BENCH := $(BUILD)/bench/bench_driver
 
@@ -194,11 +208,11 @@ bench-jobs: $(JOBS_BENCH) $(DRIVER_SIM_TEST_FW)
 
 ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
 INSTALL_BIN += $(NPUCTL)
-UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) \
+UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) $(DRIVER_SIM_NET_TEST) \
                $(TOOL_PATHS_TEST) \
                $(NPUCTL_JOBS_TEST)
 QTESTS      += $(NPUCTL_FILES_TEST) $(NPUCTL_JOBS_QTEST)
 BENCHES     += bench-driver bench-jobs
-CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) \
+CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) $(DRIVER_SIM_NET_TEST) \
                $(DRIVER_BENCH) $(JOBS_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
                $(NPUCTL_JOBS_TEST) $(NPUCTL_JOBS_QTEST) $(TOOL_PATHS_TEST)
