@@ -20,12 +20,12 @@ FORMAT_CFLAGS := -I$(SRCDIR)/format/include
 
 EXTRA_CFLAGS_format_ += $(FORMAT_CFLAGS)
 
-# The hand-built conv -> relu -> pool -> FC network the firmware, driver and
-# qtest tests share (tests/net/inference_net.h): hosted C (its reference
-# computes in binary32), so not part of the freestanding library.
-NPU_NET_OBJ    := $(BUILD)/host/tests/net/inference_net.o
-NPU_NET_CFLAGS := -I$(SRCDIR)/tests/net $(FORMAT_CFLAGS)
-EXTRA_CFLAGS_tests_net_ += $(FORMAT_CFLAGS)
+# The hand-built conv -> relu -> pool -> FC network (npu-format/inference_net.h)
+# the tests and npuctl infer share: hosted C (its reference computes in
+# binary32), so in format/net/, outside the freestanding library.
+NPU_NET_OBJ    := $(BUILD)/host/format/net/inference_net.o
+EXTRA_CFLAGS_format_net_ += $(FORMAT_CFLAGS)
+EXTRA_CFLAGS_tests_net_  += $(FORMAT_CFLAGS)
 
 $(FORMAT_LIB): $(FORMAT_OBJS)
 	@echo "  AR      $(notdir $@)"

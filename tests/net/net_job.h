@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inference_net.h"
+#include "npu-format/inference_net.h"
 #include "npu/npu.h"
 
 /* 0: the job succeeded and the output is the reference's, byte for byte.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * qtest: the worked network (tests/net/inference_net.h: conv -> relu ->
+ * qtest: the worked network (npu-format/inference_net.h: conv -> relu ->
  * pool -> FC) in a real QEMU with -device intel-npu-mtl, through the
  * userspace driver's qtest backend: boot, a user context and doorbell,
  * the BOs written by the builder at their VAs, INFERENCE_EXECUTE

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worked network (tests/net/inference_net.h: conv -> relu -> pool ->
+ * The worked network (npu-format/inference_net.h: conv -> relu -> pool ->
  * FC) end to end on the sim backend: the driver allocates the BOs in a
  * user context, submits INFERENCE_EXECUTE (hw-facts §16.1) and waits; the
  * real firmware runs it on the model's DMA engines, DPUs and activation

@@ -28,7 +28,7 @@
 #include "intel-npu/regs_mmu.h"
 #include "intel-npu/va_layout.h"
 #include "npu-format/inference.h"
-#include "inference_net.h"
+#include "npu-format/inference_net.h"
 
 #define SSID_A        NPU_SSID_USER_MIN
 #define SSID_B        (NPU_SSID_USER_MIN + 1)
@@ -886,7 +886,7 @@ static void test_compute_refused_by_dpu(void)
 }
 
 
-/* ---- The worked network (tests/net/inference_net.h) ------------------------------ */
+/* ---- The worked network (npu-format/inference_net.h) ------------------------------ */
 
 /* conv -> RELU -> max pool -> FC through DMA, both DPUs, an activation
  * engine and barriers; int8 bit-exact and fp16 bit-exact against the

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hand-built conv -> relu -> pool -> fully connected network of
- * inference_net.h, and its reference. The register images follow
+ * npu-format/inference_net.h, and its reference (format/README.md: hosted,
+ * outside the freestanding libnpufmt). The register images follow
  * docs/compute-dpu.md (how the model reads them, hw-facts §16.6, §16.7);
  * the structures around them are the builder's (hw-facts §16.3).
  *
@@ -27,7 +28,7 @@
  *   DPU tile 0: FC PO -> FO                  waits 13, posts 14
  *   dma1: FO -> OUT                          waits 14
  */
-#include "inference_net.h"
+#include "npu-format/inference_net.h"
 
 #include <string.h>
 
@@ -124,48 +125,47 @@ static void put16(uint8_t *p, uint16_t v)
 
 /* ---- Seeded data --------------------------------------------------------------- */
 
-static uint32_t rng;
-
-static uint32_t rnd(void)
+/* xorshift32: the same sequence everywhere; the state is the caller's */
+static uint32_t rnd(uint32_t *s)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
 }
 
-static int rnd_in(int lo, int hi)
+static int rnd_in(uint32_t *s, int lo, int hi)
 {
-	return lo + (int)(rnd() % (uint32_t)(hi - lo + 1));
+	return lo + (int)(rnd(s) % (uint32_t)(hi - lo + 1));
 }
 
-static void fill(enum npu_net_type t, uint8_t *d, uint32_t cmx)
+static void fill(enum npu_net_type t, uint8_t *d, uint32_t cmx, uint32_t *s)
 {
 	bool f = t == NPU_NET_FP16;
 
 	for (int i = 0; i < W * H * C; i++)
 		if (f)
-			put16(d + IN + 2 * i, f32_to_half((float)rnd_in(-16, 16) / 16.0f));
+			put16(d + IN + 2 * i, f32_to_half((float)rnd_in(s, -16, 16) / 16.0f));
 		else
-			d[IN + i] = (uint8_t)rnd_in(0, 255);
+			d[IN + i] = (uint8_t)rnd_in(s, 0, 255);
 	for (int j = 0; j < OC; j++) {
 		uint8_t *e = d + CT + 16 * j;
 
 		for (int i = 0; i < K_CONV; i++)
 			if (f)
 				put16(d + CW + 2 * (K_CONV * j + i),
-				      f32_to_half((float)rnd_in(-8, 8) / 32.0f));
+				      f32_to_half((float)rnd_in(s, -8, 8) / 32.0f));
 			else
-				d[CW + K_CONV * j + i] = (uint8_t)(int8_t)rnd_in(-8, 7);
+				d[CW + K_CONV * j + i] = (uint8_t)(int8_t)rnd_in(s, -8, 7);
 		npu_le32_put(e + 4 * NPU_DPU_WT_WEIGHT_PTR, cmx + CW + (f ? 2u : 1u) * K_CONV * j);
 		if (f) {
 			npu_le32_put(e + 4 * NPU_DPU_WT_MULT_SHIFT, f32_bits(0.5f + 0.125f * (float)(j % 5)));
-			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, f32_bits((float)rnd_in(-4, 4) * 0.25f));
+			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, f32_bits((float)rnd_in(s, -4, 4) * 0.25f));
 		} else {
 			npu_le32_put(e + 4 * NPU_DPU_WT_MULT_SHIFT,
 				     NPU_FLD_PREP(NPU_DPU_WT_MULT, 180u + 9u * (uint32_t)j) |
 				     NPU_FLD_PREP(NPU_DPU_WT_SHIFT, 13));
-			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, (uint32_t)rnd_in(-800, 800));
+			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, (uint32_t)rnd_in(s, -800, 800));
 		}
 	}
 	for (int j = 0; j < FC_OUT; j++) {
@@ -174,18 +174,18 @@ static void fill(enum npu_net_type t, uint8_t *d, uint32_t cmx)
 		for (int i = 0; i < FC_IN; i++)
 			if (f)
 				put16(d + FW + 2 * (FC_IN * j + i),
-				      f32_to_half((float)rnd_in(-8, 8) / 64.0f));
+				      f32_to_half((float)rnd_in(s, -8, 8) / 64.0f));
 			else
-				d[FW + FC_IN * j + i] = (uint8_t)(int8_t)rnd_in(-8, 7);
+				d[FW + FC_IN * j + i] = (uint8_t)(int8_t)rnd_in(s, -8, 7);
 		npu_le32_put(e + 4 * NPU_DPU_WT_WEIGHT_PTR, cmx + FW + (f ? 2u : 1u) * FC_IN * j);
 		if (f) {
 			npu_le32_put(e + 4 * NPU_DPU_WT_MULT_SHIFT, f32_bits(0.25f));
-			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, f32_bits((float)rnd_in(-8, 8) * 0.125f));
+			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, f32_bits((float)rnd_in(s, -8, 8) * 0.125f));
 		} else {
 			npu_le32_put(e + 4 * NPU_DPU_WT_MULT_SHIFT,
 				     NPU_FLD_PREP(NPU_DPU_WT_MULT, 150u + 5u * (uint32_t)j) |
 				     NPU_FLD_PREP(NPU_DPU_WT_SHIFT, 14));
-			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, (uint32_t)rnd_in(-4000, 4000));
+			npu_le32_put(e + 4 * NPU_DPU_WT_BIAS, (uint32_t)rnd_in(s, -4000, 4000));
 		}
 	}
 }
@@ -263,6 +263,7 @@ uint64_t npu_net_build(enum npu_net_type t, uint32_t seed, void *inf, uint64_t i
 	struct npu_dpu_variant_regs V[2];
 	struct npu_act_args a;
 	uint8_t *d = data;
+	uint32_t rng;
 	int r, nvar = 0;
 
 	if (npu_inf_size(cap) > NPU_NET_INF_SIZE ||
@@ -271,7 +272,7 @@ uint64_t npu_net_build(enum npu_net_type t, uint32_t seed, void *inf, uint64_t i
 	memset(d, 0, NPU_NET_DATA_SIZE);
 	memset(d + NPU_NET_OUT_OFF, 0xEE, npu_net_out_size(t));
 	rng = seed ? seed : 1u;
-	fill(t, d, X);
+	fill(t, d, X, &rng);
 
 	/* the RELU kernel: same scale and zero point in and out, so the int8
 	 * result is max(q, ZP_MID) and the fp16 one max(x, 0), both exact */
