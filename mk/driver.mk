@@ -53,7 +53,7 @@ DRIVER_LINK       = -Wl,--start-group $(DRIVER_OS_LIB) $(DRIVER_LIB) -Wl,--end-g
 EXTRA_CFLAGS_driver_lib_   += -I$(SRCDIR)/driver/include $(FORMAT_CFLAGS)
 EXTRA_CFLAGS_driver_os_    += -I$(SRCDIR)/driver/include -I$(SRCDIR)/qemu-device/model \
                               -I$(BUILD)/host/driver/os
-EXTRA_CFLAGS_driver_tools_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
+EXTRA_CFLAGS_driver_tools_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os $(FORMAT_CFLAGS)
 EXTRA_CFLAGS_tests_unit_   += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/lib $(FORMAT_CFLAGS) \
                               -I$(SRCDIR)/driver/os
 EXTRA_CFLAGS_bench_        += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
@@ -79,7 +79,7 @@ $(BUILD)/host/driver/os/backends.o: $(DRIVER_BACKENDS_INC)
 # (driver/tools/tool_paths.h): so it must stay in $(BUILD)/tools/.
 NPUCTL := $(BUILD)/tools/npuctl
 NPUCTL_OBJS := $(BUILD)/host/driver/tools/npuctl.o $(BUILD)/host/driver/tools/npuctl_jobs.o \
-               $(BUILD)/host/driver/tools/tool_paths.o
+               $(BUILD)/host/driver/tools/tool_paths.o $(NPU_NET_OBJ)
 
 $(NPUCTL): $(NPUCTL_OBJS) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
 	@mkdir -p $(dir $@)
