@@ -53,7 +53,7 @@ DRIVER_LINK       = -Wl,--start-group $(DRIVER_OS_LIB) $(DRIVER_LIB) -Wl,--end-g
 EXTRA_CFLAGS_driver_lib_   += -I$(SRCDIR)/driver/include $(FORMAT_CFLAGS)
 EXTRA_CFLAGS_driver_os_    += -I$(SRCDIR)/driver/include -I$(SRCDIR)/qemu-device/model \
                               -I$(BUILD)/host/driver/os
-EXTRA_CFLAGS_driver_tools_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
+EXTRA_CFLAGS_driver_tools_ += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os $(FORMAT_CFLAGS)
 EXTRA_CFLAGS_tests_unit_   += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/lib $(FORMAT_CFLAGS) \
                               -I$(SRCDIR)/driver/os
 EXTRA_CFLAGS_bench_        += -I$(SRCDIR)/driver/include -I$(SRCDIR)/driver/os
@@ -79,7 +79,7 @@ $(BUILD)/host/driver/os/backends.o: $(DRIVER_BACKENDS_INC)
 # (driver/tools/tool_paths.h): so it must stay in $(BUILD)/tools/.
 NPUCTL := $(BUILD)/tools/npuctl
 NPUCTL_OBJS := $(BUILD)/host/driver/tools/npuctl.o $(BUILD)/host/driver/tools/npuctl_jobs.o \
-               $(BUILD)/host/driver/tools/tool_paths.o
+               $(BUILD)/host/driver/tools/tool_paths.o $(NPU_NET_OBJ)
 
 $(NPUCTL): $(NPUCTL_OBJS) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
 	@mkdir -p $(dir $@)
@@ -162,6 +162,20 @@ $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST): $(BUILD)/tests/unit/%: $(BUILD)/
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(SIM_JOBS_OBJ) $(DRIVER_LINK) -lcunit
 
+# The worked network (tests/net/) as a driver job on the sim backend.
+DRIVER_SIM_NET_TEST := $(BUILD)/tests/unit/test_driver_sim_net
+NPU_NET_JOB_OBJ     := $(BUILD)/host/tests/net/net_job.o
+EXTRA_CFLAGS_tests_net_ += -I$(SRCDIR)/driver/include
+$(BUILD)/host/tests/unit/test_driver_sim_net.o: HOST_CFLAGS += -I$(SRCDIR)/tests/net
+
+$(DRIVER_SIM_NET_TEST): $(BUILD)/host/tests/unit/test_driver_sim_net.o $(SIM_JOBS_OBJ) \
+		$(NPU_NET_JOB_OBJ) $(NPU_NET_OBJ) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS) \
+		$(DRIVER_SIM_TEST_FW)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(SIM_JOBS_OBJ) $(NPU_NET_JOB_OBJ) $(NPU_NET_OBJ) \
+	    $(DRIVER_LINK) -lcunit
+
 # ---- Benchmark ----------------------------------------------------------------------
 DRIVER_BENCH := $(BUILD)/bench/bench_driver
 
@@ -194,11 +208,11 @@ bench-jobs: $(JOBS_BENCH) $(DRIVER_SIM_TEST_FW)
 
 ALL_TARGETS += $(DRIVER_LIB) $(DRIVER_OS_LIB) $(NPUCTL)
 INSTALL_BIN += $(NPUCTL)
-UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) \
+UNIT_TESTS  += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) $(DRIVER_SIM_NET_TEST) \
                $(TOOL_PATHS_TEST) \
                $(NPUCTL_JOBS_TEST)
 QTESTS      += $(NPUCTL_FILES_TEST) $(NPUCTL_JOBS_QTEST)
 BENCHES     += bench-driver bench-jobs
-CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) \
+CLEAN_FILES += $(DRIVER_TESTS) $(DRIVER_SIM_TEST) $(DRIVER_SIM_JOBS_TEST) $(DRIVER_SIM_DMA_TEST) $(DRIVER_SIM_NET_TEST) \
                $(DRIVER_BENCH) $(JOBS_BENCH) $(NPUCTL) $(NPUCTL_FILES_TEST) \
                $(NPUCTL_JOBS_TEST) $(NPUCTL_JOBS_QTEST) $(TOOL_PATHS_TEST)

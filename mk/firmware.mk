@@ -162,6 +162,7 @@ $(FW_JOBS_TEST): $(BUILD)/host/tests/unit/test_fw_jobs.o $(FW_HOST_OBJ) $(MODEL_
 # The mapped-inference runtime: inferences built with the format library's builder.
 $(BUILD)/host/tests/unit/test_fw_inference.o: HOST_CFLAGS += $(FORMAT_CFLAGS)
 $(FW_INF_TEST): $(BUILD)/host/tests/unit/test_fw_inference.o $(FW_HOST_OBJ) $(MODEL_HARNESS) \
+		$(NPU_NET_OBJ) \
 		$(FORMAT_LIB) $(MODEL_LIB) | $(FIRMWARE_BIN)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"

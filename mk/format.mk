@@ -20,6 +20,13 @@ FORMAT_CFLAGS := -I$(SRCDIR)/format/include
 
 EXTRA_CFLAGS_format_ += $(FORMAT_CFLAGS)
 
+# The hand-built conv -> relu -> pool -> FC network (npu-format/inference_net.h)
+# the tests and npuctl infer share: hosted C (its reference computes in
+# binary32), so in format/net/, outside the freestanding library.
+NPU_NET_OBJ    := $(BUILD)/host/format/net/inference_net.o
+EXTRA_CFLAGS_format_net_ += $(FORMAT_CFLAGS)
+EXTRA_CFLAGS_tests_net_  += $(FORMAT_CFLAGS)
+
 $(FORMAT_LIB): $(FORMAT_OBJS)
 	@echo "  AR      $(notdir $@)"
 	$(Q)rm -f $@ && ar rcs $@ $^

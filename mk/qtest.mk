@@ -55,18 +55,29 @@ $(QTEST_FW_BOOT): $(BUILD)/host/tests/qtest/test_fw_boot.o $(QTEST_COMMON_OBJS) 
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(QTEST_COMMON_OBJS) $(DRIVER_LINK) \
 	    $(or $(CUNIT_LIBS),-lcunit)
 
+# The worked network (tests/net/) as a driver job in a real QEMU.
+QTEST_NET := $(QTEST_BIN_DIR)/test_net
+$(BUILD)/host/tests/qtest/test_net.o: EXTRA_CFLAGS_tests_qtest_ += -I$(SRCDIR)/tests/net \
+	-DNPU_TEST_FIRMWARE='"$(abspath $(BUILD))/firmware/vpu_37xx_v1.bin"'
+$(QTEST_NET): $(BUILD)/host/tests/qtest/test_net.o $(QTEST_COMMON_OBJS) $(NPU_NET_JOB_OBJ) \
+		$(NPU_NET_OBJ) $(DRIVER_LIB) $(DRIVER_OS_LIB) $(DRIVER_OS_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $(notdir $@)"
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $< $(QTEST_COMMON_OBJS) $(NPU_NET_JOB_OBJ) $(NPU_NET_OBJ) \
+	    $(DRIVER_LINK) $(or $(CUNIT_LIBS),-lcunit)
+
 $(QTEST_BENCH): $(BUILD)/host/bench/bench_qtest.o $(QTEST_CLIENT_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $(notdir $@)"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 .PHONY: qtests bench-qtest
-qtests: $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_BENCH)
+qtests: $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_NET) $(QTEST_BENCH)
 
 bench-qtest: $(QTEST_BENCH) $(QEMU_BINARY)
 	$(Q)QTEST_QEMU_BINARY=$(abspath $(QEMU_BINARY)) $(SANITIZE_ENV) $(QTEST_BENCH)
 
-ALL_TARGETS += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_BENCH)
-QTESTS      += $(QTEST_RUNNERS) $(QTEST_FW_BOOT)
+ALL_TARGETS += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_NET) $(QTEST_BENCH)
+QTESTS      += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_NET)
 BENCHES     += bench-qtest
-CLEAN_FILES += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_BENCH)
+CLEAN_FILES += $(QTEST_RUNNERS) $(QTEST_FW_BOOT) $(QTEST_NET) $(QTEST_BENCH)

@@ -3,7 +3,7 @@
  * npuctl: bring up, query and exercise a Meteor Lake NPU through the
  * userspace driver, on any backend compiled into this build.
  *
- *   npuctl [options] info|status|boot|regs|log|heartbeat|reset|db-test|copy|fill|jobs
+ *   npuctl [options] info|status|boot|regs|log|heartbeat|reset|db-test|copy|fill|jobs|infer
  *
  * Run `npuctl --help` for the options, commands and exit codes.
  */
@@ -503,6 +503,8 @@ static void usage(FILE *f)
 "  fill        boot, one MEMORY_FILL job of --size bytes with --pattern, checked\n"
 "  jobs        boot, --count empty jobs (one NOP each) through one queue kept\n"
 "              full; prints jobs/s\n"
+"  infer       boot, the built-in network (conv -> relu -> pool -> FC) in int8\n"
+"              and fp16, each output compared with the reference\n"
 "\n"
 "options:\n"
 "  --backend=NAME        OS backend:");
@@ -646,7 +648,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (strcmp(o->cmd, "info") && strcmp(o->cmd, "status") && strcmp(o->cmd, "boot") &&
 	    strcmp(o->cmd, "regs") && strcmp(o->cmd, "log") && strcmp(o->cmd, "heartbeat") &&
 	    strcmp(o->cmd, "reset") && strcmp(o->cmd, "db-test") && strcmp(o->cmd, "copy") &&
-	    strcmp(o->cmd, "fill") && strcmp(o->cmd, "jobs")) {
+	    strcmp(o->cmd, "fill") && strcmp(o->cmd, "jobs") && strcmp(o->cmd, "infer")) {
 		fprintf(stderr, "npuctl: unknown command \"%s\" (see --help)\n", o->cmd);
 		return -1;
 	}
@@ -760,8 +762,11 @@ int main(int argc, char **argv)
 			cmd_fill(&r);
 		} else if (!strcmp(o.cmd, "jobs")) {
 			cmd_jobs(&r);
+		} else if (!strcmp(o.cmd, "infer")) {
+			cmd_infer(&r);
 		}
-		if (!strcmp(o.cmd, "copy") || !strcmp(o.cmd, "fill") || !strcmp(o.cmd, "jobs"))
+		if (!strcmp(o.cmd, "copy") || !strcmp(o.cmd, "fill") || !strcmp(o.cmd, "jobs") ||
+		    !strcmp(o.cmd, "infer"))
 			;   /* their own report */
 		else if (strcmp(o.cmd, "db-test") && strcmp(o.cmd, "boot"))
 			report_info(r.dev, false);

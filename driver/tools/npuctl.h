@@ -63,6 +63,7 @@ int cmd_heartbeat(struct run *r, unsigned count);
 /* Job commands (npuctl_jobs.c) */
 int cmd_copy(struct run *r);
 int cmd_fill(struct run *r);
+int cmd_infer(struct run *r);
 int cmd_jobs(struct run *r);
 
 #endif /* NPUCTL_H */

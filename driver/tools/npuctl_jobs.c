@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * npuctl's job commands: copy and fill (one job each, the result checked
- * by the CPU) and jobs (empty-job throughput). Each runs in a fresh user
+ * by the CPU), jobs (empty-job throughput) and infer (the built-in network). Each runs in a fresh user
  * context with its own doorbell; the buffers are where the Level Zero UMD
  * puts them on 37xx (hw-facts §15.4): the command buffer in the user range,
  * the data in the dma range.
@@ -13,6 +13,7 @@
 
 #include "npuctl.h"
 #include "npu/cmdbuf.h"
+#include "npu-format/inference_net.h"
 
 #define WAIT_MS        60000u   /* the TDR ends a stuck job long before */
 #define JOBS_WINDOW    62u      /* a queue holds 62 jobs (hw-facts §13.5) */
@@ -279,6 +280,68 @@ int cmd_jobs(struct run *r)
 		j_u("jobs_per_s", (unsigned long long)(count / ms * 1e3));
 	}
 out:
+	session_close(r, &s);
+	return r->err;
+}
+
+/* infer: the built-in worked network (npu-format/inference_net.h: conv ->
+ * relu -> pool -> FC), int8 then fp16, each one INFERENCE_EXECUTE job
+ * (hw-facts §16.1) on BOs of the user range (the HPI and lists must lie
+ * below 4 GiB), the output compared with the reference computed here. */
+static int infer_one(struct run *r, struct session *s, enum npu_net_type t, const char *name)
+{
+	struct npu_buffer *inf, *data, *cb;
+	struct npu_cmdbuf b;
+	uint8_t expect[32], *d;
+	size_t n = npu_net_out_size(t);
+	uint64_t hpi;
+	double ms = 0;
+
+	inf = alloc(r, s, NPU_NET_INF_SIZE, 0, "inference buffer");
+	data = inf ? alloc(r, s, NPU_NET_DATA_SIZE, 0, "data buffer") : NULL;
+	cb = data ? cmdbuf_alloc(r, s, 0, &b) : NULL;
+	if (!cb)
+		return r->err;
+	d = npu_buffer_cpu(data);
+	hpi = npu_net_build(t, 1, npu_buffer_cpu(inf), npu_buffer_va(inf), d, npu_buffer_va(data));
+	if (!hpi) {
+		fprintf(stderr, "npuctl: infer: the builder refused the %s network\n", name);
+		return step(r, "infer build", -EINVAL);
+	}
+	npu_net_reference(t, d, expect);
+	npu_buffer_flush(r->dev, inf, 0, NPU_NET_INF_SIZE);
+	npu_buffer_flush(r->dev, data, 0, NPU_NET_DATA_SIZE);
+	if (builder(r, &b, npu_cmdbuf_inference(&b, 1, hpi, NPU_NET_INF_SIZE)) ||
+	    builder(r, &b, npu_cmdbuf_finish(&b)))
+		return r->err;
+	say("infer:       %s network conv 3x3 -> relu -> max pool 2x2 -> FC 256x16, "
+	    "HPI at 0x%llx", name, (unsigned long long)hpi);
+	if (run_job(r, s, cb, &ms))
+		return r->err;
+	npu_buffer_invalidate(r->dev, data, 0, NPU_NET_DATA_SIZE);
+	for (size_t i = 0; i < n; i++)
+		if (d[NPU_NET_OUT_OFF + i] != expect[i]) {
+			fprintf(stderr, "npuctl: infer: %s output byte %zu is 0x%02x, the "
+				"reference 0x%02x\n", name, i, d[NPU_NET_OUT_OFF + i], expect[i]);
+			return step(r, "infer verify", -EIO);
+		}
+	say("verified:    %s output (%zu bytes) equals the reference", name, n);
+	return 0;
+}
+
+int cmd_infer(struct run *r)
+{
+	struct session s;
+	bool ok = false;
+
+	if (session_open(r, &s))
+		goto out;
+	if (infer_one(r, &s, NPU_NET_INT8, "int8") || infer_one(r, &s, NPU_NET_FP16, "fp16"))
+		goto out;
+	ok = true;
+out:
+	if (json_mode)
+		j_b("verified", ok);
 	session_close(r, &s);
 	return r->err;
 }

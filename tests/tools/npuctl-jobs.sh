@@ -6,7 +6,8 @@
 # --size/--pattern values are usage errors naming the value; --help lists
 # the commands. With "dma" (mk/driver.mk passes it: the model's DMA engines
 # run them) also `copy` and `fill` of several sizes, each verified by npuctl
-# itself, and in JSON.
+# itself, and in JSON; and `infer` (the built-in network, int8 and fp16,
+# verified against its reference).
 #
 # BUILD is an absolute build directory with npuctl and the firmware built
 # (mk/driver.mk runs this from check-unit). Every check prints "ok" or
@@ -65,7 +66,7 @@ expect_rc bad-pattern 2
 expect_text bad-pattern err 'pattern must be a 32-bit number.*not "0x1ffffffff"'
 run help --help
 expect_rc help 0
-for c in copy fill jobs; do expect_text help out "^  $c +boot, "; done
+for c in copy fill jobs infer; do expect_text help out "^  $c +boot, "; done
 
 if [ "$DMA" = dma ]; then
 	for s in 4096 64K 4M 16777215; do
@@ -81,8 +82,16 @@ if [ "$DMA" = dma ]; then
 		expect_rc "fill-$s" 0
 		expect_text "fill-$s" out '^verified: +[0-9]+ bytes hold the pattern'
 	done
+	# the built-in network: DMA, both DPUs and an activation engine
+	run infer infer
+	expect_rc infer 0
+	expect_text infer out '^verified: +int8 output \(16 bytes\) equals the reference'
+	expect_text infer out '^verified: +fp16 output \(32 bytes\) equals the reference'
+	run infer-json --json --sched=hw infer
+	expect_rc infer-json 0
+	expect_json infer-json 'j["verified"] is True and j["job_status"] == 0 and j["command"] == "infer"'
 else
-	echo "skip copy/fill: run with \"dma\" for them"
+	echo "skip copy/fill/infer: run with \"dma\" for them"
 fi
 
 [ "$fails" = 0 ] && echo "npuctl-jobs ($BACKEND): all checks passed" ||

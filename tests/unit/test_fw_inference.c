@@ -28,6 +28,7 @@
 #include "intel-npu/regs_mmu.h"
 #include "intel-npu/va_layout.h"
 #include "npu-format/inference.h"
+#include "npu-format/inference_net.h"
 
 #define SSID_A        NPU_SSID_USER_MIN
 #define SSID_B        (NPU_SSID_USER_MIN + 1)
@@ -884,6 +885,79 @@ static void test_compute_refused_by_dpu(void)
 	teardown(&H);
 }
 
+
+/* ---- The worked network (npu-format/inference_net.h) ------------------------------ */
+
+/* conv -> RELU -> max pool -> FC through DMA, both DPUs, an activation
+ * engine and barriers; int8 bit-exact and fp16 bit-exact against the
+ * reference (both round the same way: docs/compute-dpu.md §5). Each runs
+ * twice, then a copy whose conv weights table lies outside the CMX ends
+ * with the DPU's address error, and the next job runs. */
+static void run_network(enum npu_net_type t, uint32_t id)
+{
+	struct host H;
+	struct queue q;
+	struct ubo inf, data, ev;
+	uint8_t *d, expect[32];
+	size_t n = npu_net_out_size(t);
+	uint64_t hpi;
+
+	setup(&H);
+	q = queue_new(&H, 1);
+	CU_ASSERT_EQUAL_FATAL(register_db(&H, &q, SSID_A), 0);
+	inf = ubo_new(&H, SSID_A, NPU_NET_INF_SIZE);
+	data = ubo_new(&H, SSID_A, NPU_NET_DATA_SIZE);
+	ev = ubo_new(&H, SSID_A, SZ_4K);
+	d = up(&H, &data, 0, NPU_NET_DATA_SIZE);
+	hpi = npu_net_build(t, 7, up(&H, &inf, 0, NPU_NET_INF_SIZE), inf.va, d, data.va);
+	CU_ASSERT_FATAL(hpi != 0);
+	npu_net_reference(t, d, expect);
+	for (unsigned run = 0; run < 2; run++) {
+		memset(d + NPU_NET_OUT_OFF, 0xEE, n);
+		submit(&H, &q, id + run, cb_infer(&H, SSID_A, hpi, NPU_NET_INF_SIZE, ev.va,
+						  run + 1));
+		CU_ASSERT_EQUAL(status_of(&H, id + run), NPU_JSM_STATUS_SUCCESS);
+		CU_ASSERT_EQUAL(memcmp(d + NPU_NET_OUT_OFF, expect, n), 0);
+		if (memcmp(d + NPU_NET_OUT_OFF, expect, n))
+			for (size_t i = 0; i < n; i++)
+				fprintf(stderr, "%s  out[%zu] 0x%02x expected 0x%02x", i ? "" : "\n",
+					i, d[NPU_NET_OUT_OFF + i], expect[i]);
+		CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), run + 1);
+	}
+	/* the reference is not trivial: the outputs differ from each other */
+	{
+		unsigned distinct = 0;
+
+		for (size_t i = 1; i < n; i++)
+			distinct += expect[i] != expect[0];
+		CU_ASSERT(distinct > n / 2);
+	}
+
+	/* the conv's first workload points its weights table outside the CMX */
+	npu_net_set_conv_table(up(&H, &inf, 0, NPU_NET_INF_SIZE), inf.va, 0x00F00000u);
+	memset(d + NPU_NET_OUT_OFF, 0xEE, n);
+	submit(&H, &q, id + 2, cb_infer(&H, SSID_A, hpi, NPU_NET_INF_SIZE, ev.va, 3));
+	CU_ASSERT_EQUAL(status_of(&H, id + 2), NPU_JSM_STATUS_PROCESSING_ERR);
+	mh_advance(&H.h, 1 * MS);
+	CU_ASSERT(log_has(&H, &H.log_verb, "tile 0 invariant 0: engine error 2"));
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 2);            /* the job ended there */
+	CU_ASSERT_EQUAL(d[NPU_NET_OUT_OFF], 0xEE);           /* nothing stored */
+	CU_ASSERT(H.h.guest_errors > 0);                     /* the DPU named the field */
+	H.h.guest_errors = 0;
+
+	/* fixed again: the next job runs and is right */
+	npu_net_set_conv_table(up(&H, &inf, 0, NPU_NET_INF_SIZE), inf.va,
+			       npu_net_cmx_base() + 0x2000u);
+	submit(&H, &q, id + 3, cb_infer(&H, SSID_A, hpi, NPU_NET_INF_SIZE, ev.va, 4));
+	CU_ASSERT_EQUAL(status_of(&H, id + 3), NPU_JSM_STATUS_SUCCESS);
+	CU_ASSERT_EQUAL(memcmp(d + NPU_NET_OUT_OFF, expect, n), 0);
+	CU_ASSERT_EQUAL(mh_r64(&H.h, ev.pa), 4);
+	teardown(&H);
+}
+
+static void test_network_int8(void) { run_network(NPU_NET_INT8, 0x900); }
+static void test_network_fp16(void) { run_network(NPU_NET_FP16, 0x910); }
+
 /* ---- Deadlock, faults, other queues ------------------------------------------------ */
 
 /* A barrier with two producers but one producing task: the task waiting on
@@ -1162,6 +1236,10 @@ int main(void)
 		    test_act_inference);
 	CU_add_test(s, "a DPU task the engine refuses: PROCESSING_ERR",
 		    test_compute_refused_by_dpu);
+	CU_add_test(s, "network int8: conv -> relu -> pool -> FC, bit-exact, bad table",
+		    test_network_int8);
+	CU_add_test(s, "network fp16: conv -> relu -> pool -> FC, bit-exact, bad table",
+		    test_network_fp16);
 	CU_add_test(s, "deadlock ends the job with a status", test_deadlock);
 	CU_add_test(s, "a fault inside an inference; the other context runs",
 		    test_fault_in_inference);
