@@ -103,14 +103,15 @@ $(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/t
 GUEST_DRIVER_LIB_SRCS := $(or $(DRIVER_LIB_SRCS),$(sort $(wildcard $(SRCDIR)/driver/lib/*.c)))
 GUEST_NPUCTL_SRCS := $(GUEST_DRIVER_LIB_SRCS) $(FORMAT_SRCS) $(SRCDIR)/driver/os/backends.c \
                      $(SRCDIR)/driver/os/linux.c $(SRCDIR)/driver/tools/npuctl.c \
-                     $(SRCDIR)/driver/tools/npuctl_jobs.c \
+                     $(SRCDIR)/driver/tools/npuctl_jobs.c $(SRCDIR)/format/net/inference_net.c \
                      $(SRCDIR)/driver/tools/tool_paths.c
 GUEST_NPUCTL_OBJS := $(patsubst $(SRCDIR)/%.c,$(GUEST_OBJDIR)/%.o,$(GUEST_NPUCTL_SRCS))
 GUEST_BACKENDS_INC := $(GUEST_OBJDIR)/driver/os/backends.inc
 GUEST_CFLAGS_driver_lib_   := $(FORMAT_CFLAGS)
 GUEST_CFLAGS_format_       := $(FORMAT_CFLAGS)
 GUEST_CFLAGS_driver_os_    := -I$(GUEST_OBJDIR)/driver/os
-GUEST_CFLAGS_driver_tools_ := -I$(SRCDIR)/driver/os
+GUEST_CFLAGS_driver_tools_ := -I$(SRCDIR)/driver/os $(FORMAT_CFLAGS)
+GUEST_CFLAGS_format_net_   := $(FORMAT_CFLAGS)
 
 $(GUEST_BACKENDS_INC):
 	@mkdir -p $(dir $@)
@@ -123,7 +124,7 @@ $(GUEST_NPUCTL): $(GUEST_NPUCTL_OBJS)
 
 # bench_jobs for the guest: the same driver core and linux backend.
 GUEST_BENCH_JOBS := $(LINUX_IMG_DIR)/bench_jobs
-GUEST_BENCH_JOBS_OBJS := $(filter-out %/npuctl.o %/npuctl_jobs.o %/tool_paths.o,$(GUEST_NPUCTL_OBJS)) \
+GUEST_BENCH_JOBS_OBJS := $(filter-out %/npuctl.o %/npuctl_jobs.o %/tool_paths.o %/inference_net.o,$(GUEST_NPUCTL_OBJS)) \
                          $(GUEST_OBJDIR)/bench/bench_jobs.o
 $(GUEST_BENCH_JOBS): $(GUEST_BENCH_JOBS_OBJS)
 	@echo "  GUESTLD $(notdir $@)"
