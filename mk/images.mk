@@ -74,7 +74,7 @@ $(LINUX_UAPI)/.stamp: $(LINUX_KENV)
 	$(Q)touch $@
 $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/tests/system/ivpu-jobs.o: \
 	$(LINUX_UAPI)/.stamp
-GUEST_CFLAGS_tests_system_ := -isystem $(LINUX_UAPI)
+GUEST_CFLAGS_tests_system_ := -isystem $(LINUX_UAPI) $(FORMAT_CFLAGS)
 
 GUEST_CC     := $(MUSL_GCC)
 GUEST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 $(WARN_CFLAGS) -I$(SRCDIR)/include \
@@ -91,7 +91,11 @@ $(GUEST_INIT): $(GUEST_OBJDIR)/images/linux/init.o
 	@echo "  GUESTLD $(notdir $@)"
 	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^
 
-$(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/tests/system/ivpu-jobs.o
+# ivpu-check builds the hand-built network (job.infer.*) with the format
+# library's inference builder.
+$(GUEST_IVPU_CHECK): $(GUEST_OBJDIR)/tests/system/ivpu-check.o $(GUEST_OBJDIR)/tests/system/ivpu-jobs.o \
+		$(GUEST_OBJDIR)/format/net/inference_net.o \
+		$(patsubst $(SRCDIR)/%.c,$(GUEST_OBJDIR)/%.o,$(FORMAT_SRCS))
 	@echo "  GUESTLD $(notdir $@)"
 	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^ -lpthread
 

@@ -26,6 +26,11 @@
  *   job.never_ends              a FENCE_WAIT never satisfied: the TDR
  *                               recovers the device, which works afterwards
  *   job.rpm                     runtime suspend and resume between two jobs
+ *   job.infer.{int8,fp16}       INFERENCE_EXECUTE of the hand-built network
+ *                               (npu-format/inference_net.h: conv 3x3 -> relu
+ *                               -> max pool -> FC on the DPUs, an activation
+ *                               engine and barriers), the output compared
+ *                               with its plain-C reference
  * and prints (not checks) two figures: the median round trip of an empty
  * job, and 16 MiB copy bandwidth beside memcpy() in this guest.
  */
@@ -48,6 +53,7 @@
 
 #include "intel-npu/cmdbuf.h"
 #include "intel-npu/jsm.h"
+#include "npu-format/inference_net.h"
 #include "ivpu-check.h"
 
 #define MiB (1024u * 1024u)
@@ -182,6 +188,16 @@ static void cb_timestamp(struct cmdbuf *cb, uint64_t va)
 
 	t->type = NPU_TIME_RAW;
 	t->timestamp_address = va;
+}
+
+/* INFERENCE_EXECUTE (hw-facts §16.1): the HPI's address and its BO's size */
+static void cb_inference(struct cmdbuf *cb, uint64_t id, uint64_t hpi, uint32_t size)
+{
+	struct npu_cmd_inference_execute *c = cb_put(cb, NPU_CMD_INFERENCE_EXECUTE, sizeof(*c));
+
+	c->inference_id = id;
+	c->host_mapped_inference.address = hpi;
+	c->host_mapped_inference.width = size;
 }
 
 static void cb_end(struct cmdbuf *cb)
@@ -765,6 +781,51 @@ static void bench_jobs(void)
 	bo_free(&dst);
 }
 
+/* ---- Inference -------------------------------------------------------------------- */
+
+/* The network the firmware, sim and qtest tests run, here through
+ * intel_vpu's SUBMIT: its structures and data in two user-range BOs (the
+ * HPI and task lists must lie below 4 GiB, hw-facts §16.3), both named in
+ * the submit (§16.1). */
+static void check_inference(const char *name, enum npu_net_type t, uint64_t id)
+{
+	struct bo inf, data;
+	struct cmdbuf cb;
+	uint32_t extra[2], status = 0;
+	uint8_t expect[32];
+	size_t n = npu_net_out_size(t);
+	uint64_t hpi;
+	char why[96];
+	bool same;
+	int r;
+
+	if (bo_new(fd, &inf, NPU_NET_INF_SIZE, DRM_IVPU_BO_CACHED) ||
+	    bo_new(fd, &data, NPU_NET_DATA_SIZE, DRM_IVPU_BO_CACHED) || cb_new(fd, &cb, 4096)) {
+		check(false, name, "cannot allocate buffers: %s", strerror(errno));
+		return;
+	}
+	hpi = npu_net_build(t, 7, inf.map, inf.va, data.map, data.va);
+	if (!hpi) {
+		check(false, name, "the builder refused the network at 0x%llx / 0x%llx",
+		      (unsigned long long)inf.va, (unsigned long long)data.va);
+		goto out;
+	}
+	npu_net_reference(t, data.map, expect);
+	cb_inference(&cb, id, hpi, NPU_NET_INF_SIZE);
+	cb_end(&cb);
+	extra[0] = inf.handle;
+	extra[1] = data.handle;
+	r = run_job(&cb, extra, 2, &status);
+	same = !r && !status && !memcmp(data.map + NPU_NET_OUT_OFF, expect, n);
+	check(same, name, "%s; conv 3x3 -> relu -> max pool 2x2 -> FC 256x16, HPI 0x%llx: "
+	      "output %s the reference", err_or_status(r, status, why, sizeof(why)),
+	      (unsigned long long)hpi, same ? "equals" : "differs from");
+out:
+	bo_free(&cb.bo);
+	bo_free(&data);
+	bo_free(&inf);
+}
+
 void check_jobs(void)
 {
 	check_copy("job.copy.4k", 4096, DRM_IVPU_BO_CACHED);
@@ -780,6 +841,8 @@ void check_jobs(void)
 	check_unknown_command();
 	check_mmu_fault();
 	check_rpm_jobs();
+	check_inference("job.infer.int8", NPU_NET_INT8, 1);
+	check_inference("job.infer.fp16", NPU_NET_FP16, 2);
 	bench_jobs();
 	check_never_ends();
 }
