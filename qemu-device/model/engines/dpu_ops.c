@@ -17,7 +17,9 @@
  * only, so each output's order never changes; C11 mode keeps the compiler
  * from contracting into FMA (-ffp-contract=off is the ISO default).
  */
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,6 +348,132 @@ out:
 	return ret;
 }
 
+/* ---- Optional: oneDNN's u8 x s8 GEMM for the inner products ------------------------
+ * The issue allows a well-kept library to do the inner products if the
+ * model's own post-processing keeps the results exact: dnnl_gemm_u8s8s32
+ * computes (A - ao) x (B - bo) in exact int32 arithmetic (our K bound keeps
+ * it from overflowing), so the outputs are bit-identical to the plain path
+ * above, on every host and thread count. It is looked up at run time
+ * (Debian's libdnnl), so nothing links against it; without it, or with
+ * NPU_DPU_DNNL=0 in the environment (check-valgrind: valgrind does not know
+ * every instruction its JIT emits), the plain path runs. */
+typedef int (*dnnl_gemm_u8s8s32_fn)(char transa, char transb, char offsetc, int64_t m,
+				    int64_t n, int64_t k, float alpha, const uint8_t *a,
+				    int64_t lda, uint8_t ao, const int8_t *b, int64_t ldb, int8_t bo,
+				    float beta, int32_t *c, int64_t ldc, const int32_t *co);
+static dnnl_gemm_u8s8s32_fn dnnl_gemm;
+static pthread_once_t dnnl_once = PTHREAD_ONCE_INIT;
+
+static void dnnl_load(void)
+{
+	static const char *const names[] = { "libdnnl.so.3", "libdnnl.so.2" };
+	const char *env = getenv("NPU_DPU_DNNL");
+
+	if (env && !strcmp(env, "0"))
+		return;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]) && !dnnl_gemm; i++) {
+		void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+
+		if (h) {
+			*(void **)&dnnl_gemm = dlsym(h, "dnnl_gemm_u8s8s32");
+			if (!dnnl_gemm)
+				dlclose(h);
+		}
+	}
+}
+
+bool dpu_ops_gemm_library(void)
+{
+	pthread_once(&dnnl_once, dnnl_load);
+	return dnnl_gemm != NULL;
+}
+
+#define GEMM_A_BYTES (8u << 20)   /* im2col block per GEMM call: big calls run fastest */
+
+/* Dense integer convolution with U8 input and I8 weights through the
+ * library: im2col of the raw bytes (padding = the input's zero point, which
+ * the GEMM's offset turns into 0, as the plain path's zeros), then PPE.
+ * Returns 1 when it does not apply (the caller runs the plain path). */
+static int conv_int_gemm(const struct dpu_layer *l)
+{
+	size_t k = (size_t)l->ky * l->kx * l->in_c, npix = (size_t)l->ow * l->oh;
+	size_t pb = GEMM_A_BYTES / k < 64 ? 64 : GEMM_A_BYTES / k;
+	uint8_t *a = NULL;
+	int8_t *b = NULL;
+	int32_t *acc = NULL;
+	const int32_t co = 0;
+	int ret = 0;
+
+	if (l->in_type != DPU_T_U8 || l->wt_type != DPU_T_I8 || l->groups != 1 ||
+	    l->wt_zp != 0 || l->in_zp < 0 || l->in_zp > 255 || !dpu_ops_gemm_library())
+		return 1;
+	if (pb > npix)
+		pb = npix;
+	a = malloc(k * pb);
+	b = malloc(k * l->oc);
+	acc = malloc(sizeof(int32_t) * (size_t)l->oc * pb);
+	if (!a || !b || !acc) {
+		ret = -1;
+		goto out;
+	}
+	for (uint32_t j = 0; j < l->oc; j++)
+		memcpy(b + k * j, l->wt[j], k);
+	for (size_t p0 = 0; p0 < npix; p0 += pb) {
+		size_t np = npix - p0 < pb ? npix - p0 : pb;
+		const uint8_t *am = a, *first = NULL;
+		bool direct = l->kx == 1 && l->ky == 1;
+
+		/* 1x1 over consecutive input pixels: the input is the matrix */
+		for (size_t p = 0; direct && p < np; p++) {
+			uint32_t ox = l->ox0 + (uint32_t)((p0 + p) % l->ow);
+			uint32_t oy = l->oy0 + (uint32_t)((p0 + p) / l->ow), ix, iy;
+			const uint8_t *px;
+
+			if (!in_window(l, ox, oy, 0, 0, &ix, &iy)) {
+				direct = false;
+				break;
+			}
+			px = l->in + ((size_t)iy * l->in_w + ix) * l->in_c;
+			if (!p)
+				first = px;
+			direct = px == first + p * k;
+		}
+		if (direct)
+			am = first;
+		for (size_t p = 0; !direct && p < np; p++) {
+			uint32_t ox = l->ox0 + (uint32_t)((p0 + p) % l->ow);
+			uint32_t oy = l->oy0 + (uint32_t)((p0 + p) / l->ow), ix, iy;
+			uint8_t *r = a + k * p;
+
+			for (uint32_t ky = 0; ky < l->ky; ky++)
+				for (uint32_t kx = 0; kx < l->kx; kx++, r += l->in_c) {
+					if (in_window(l, ox, oy, kx, ky, &ix, &iy))
+						memcpy(r, l->in + ((size_t)iy * l->in_w + ix) * l->in_c,
+						       l->in_c);
+					else
+						memset(r, l->in_zp, l->in_c);
+				}
+		}
+		if (dnnl_gemm('N', 'T', 'F', (int64_t)np, l->oc, (int64_t)k, 1.0f, am, (int64_t)k,
+			      (uint8_t)l->in_zp, b, (int64_t)k, 0, 0.0f, acc, l->oc, &co)) {
+			ret = 1;        /* the library refused: the plain path */
+			goto out;
+		}
+		for (size_t p = 0; p < np; p++) {
+			uint32_t x = (uint32_t)((p0 + p) % l->ow), y = (uint32_t)((p0 + p) / l->ow);
+
+			for (uint32_t j = 0; j < l->oc; j++)
+				store_int(out_at(l, x, y, j), l->out_type,
+					  ppe_int(acc[l->oc * p + j], &l->chan[j], &l->ppe, l->out_type));
+		}
+	}
+out:
+	free(a);
+	free(b);
+	free(acc);
+	return ret;
+}
+
 /* Grouped convolution, integer. */
 static int conv_int(const struct dpu_layer *l, const int16_t *in16)
 {
@@ -624,6 +752,11 @@ int dpu_run_layer(const struct dpu_layer *l)
 
 	if (!layer_valid(l))
 		return -2;
+	if (l->op == DPU_OP_CONV && l->groups == 1 && is_int(l->in_type)) {
+		ret = conv_int_gemm(l);
+		if (ret != 1)
+			return ret;
+	}
 	if (is_int(l->in_type)) {
 		int16_t *a = malloc(sizeof(int16_t) * n), *b = elt ? malloc(sizeof(int16_t) * n) : NULL;
 

@@ -109,4 +109,8 @@ float dpu_half_to_float(uint16_t h);
 uint16_t dpu_float_to_half(float f, bool clamp, bool ftz);
 size_t dpu_type_size(enum dpu_type t);
 
+/* Whether oneDNN's GEMM does the inner products of U8 x I8 dense
+ * convolutions (dpu_ops.c: exact; NPU_DPU_DNNL=0 turns it off). */
+bool dpu_ops_gemm_library(void);
+
 #endif /* NPUM_DPU_OPS_H */
