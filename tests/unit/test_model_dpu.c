@@ -228,9 +228,6 @@ static void test_conv_two_variants(void)
 	mp_fini(&P);
 }
 
-/* The task's masks reach the barriers; a count below 0 is ERR_BARRIER.
- * Only with the stubs above: once engines/barriers.c is linked its own
- * tests cover barriers, and this one checks nothing. */
 /* WAIT/POST with the hardware barriers: the task waits for barrier 1's last
  * producer, then counts itself off as a consumer of 0 and 1 and as the
  * producer of 32; a consumer count already at 0 is ERR_BARRIER. */
